@@ -1,0 +1,98 @@
+"""The coded values a case file may use, and the ontology term each one means.
+
+These maps are the single definition of the case vocabulary: the case model
+takes its allowed values from here, and error messages list them.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from netkg.vocabulary import NETKG
+
+PRIMARY_SITES: dict[str, URIRef] = {
+    "pancreas": NETKG.Pancreas,
+    "stomach": NETKG.Stomach,
+    "duodenum": NETKG.Duodenum,
+    "jejunum": NETKG.Jejunum,
+    "ileum": NETKG.Ileum,
+    "appendix": NETKG.Appendix,
+    "colon": NETKG.Colon,
+    "sigmoid_colon": NETKG.SigmoidColon,
+    "rectum": NETKG.Rectum,
+    "lung": NETKG.Lung,
+    "unknown": NETKG.UnknownPrimarySite,
+}
+
+METASTATIC_SITES: dict[str, URIRef] = {
+    "liver": NETKG.Liver,
+    "regional_lymph_nodes": NETKG.RegionalLymphNode,
+    "distant_lymph_nodes": NETKG.DistantLymphNode,
+    "bone": NETKG.Bone,
+    "lung": NETKG.Lung,
+    "brain": NETKG.Brain,
+    "peritoneum": NETKG.Peritoneum,
+    "other_abdominal": NETKG.OtherAbdominalSite,
+    "other_extra_abdominal": NETKG.OtherExtraAbdominalSite,
+}
+
+DIFFERENTIATION: dict[str, URIRef | None] = {
+    "well": NETKG.WellDifferentiated,
+    "poor": NETKG.PoorlyDifferentiated,
+    "unknown": None,
+}
+
+SSTR_STATUS: dict[str, URIRef | None] = {
+    "positive": NETKG.SSTRPositive,
+    "negative": NETKG.SSTRNegative,
+    "unknown": None,
+}
+
+DISEASE_COURSE: dict[str, URIRef | None] = {
+    "progressive": NETKG.Progressive,
+    "stable": NETKG.Stable,
+    "unknown": None,
+}
+
+SYNDROMES: dict[str, URIRef] = {
+    "carcinoid_syndrome": NETKG.CarcinoidSyndrome,
+    "insulinoma": NETKG.HypoglycaemiaSyndrome,
+    "zollinger_ellison": NETKG.ZollingerEllisonSyndrome,
+    "vipoma": NETKG.VIPomaSyndrome,
+    "glucagonoma": NETKG.GlucagonomaSyndrome,
+    "other": NETKG.OtherHormonalSyndrome,
+}
+
+PRIMARY_COMPLICATIONS: dict[str, URIRef] = {
+    "obstruction": NETKG.Obstruction,
+    "bleeding": NETKG.Bleeding,
+    "perforation_risk": NETKG.PerforationRisk,
+}
+
+THERAPIES: dict[str, URIRef] = {
+    "somatostatin_analog": NETKG.SomatostatinAnalog,
+    "octreotide": NETKG.Octreotide,
+    "lanreotide": NETKG.Lanreotide,
+    "everolimus": NETKG.Everolimus,
+    "sunitinib": NETKG.Sunitinib,
+    "chemotherapy": NETKG.Chemotherapy,
+    "platinum_etoposide": NETKG.PlatinumEtoposide,
+    "carboplatin_etoposide": NETKG.CarboplatinEtoposide,
+    "cisplatin_etoposide": NETKG.CisplatinEtoposide,
+    "temozolomide": NETKG.TemozolomideBasedChemotherapy,
+    "streptozocin_based": NETKG.StreptozocinBasedChemotherapy,
+    "fluorouracil_dacarbazine_epirubicin": NETKG.FluorouracilDacarbazineEpirubicin,
+    "folfox": NETKG.FOLFOX,
+    "folfiri": NETKG.FOLFIRI,
+    "prrt": NETKG.Lutetium177Dotatate,
+    "tae": NETKG.TransarterialEmbolization,
+    "tace": NETKG.TransarterialChemoembolization,
+    "deb_tace": NETKG.DrugElutingBeadTACE,
+    "tare": NETKG.TransarterialRadioembolization,
+    "rfa": NETKG.RadiofrequencyAblation,
+    "external_beam_radiotherapy": NETKG.ExternalBeamRadiotherapy,
+    "primary_resection": NETKG.PrimaryTumourResection,
+    "liver_resection": NETKG.LiverMetastasisResection,
+    "cytoreductive_surgery": NETKG.CytoreductiveSurgery,
+    "liver_transplantation": NETKG.LiverTransplantation,
+}

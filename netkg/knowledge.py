@@ -1,0 +1,256 @@
+"""Load the ontology and index what the report needs: rules, therapies, items.
+
+The ontology's Turtle source is parsed once with rdflib.  :class:`Knowledge`
+exposes it as plain Python data: each rule with its therapy axioms, line,
+statements and sources; the told class hierarchy; dosing, monitoring and
+evidence items by the term they apply to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from netkg import vocabulary as V
+from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
+
+DEFAULT_ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "netkg-edit.ttl"
+
+STRENGTH_NAMES = {
+    V.RECOMMENDED: "recommended",
+    V.CONSIDER: "consider",
+    V.NOT_RECOMMENDED: "not recommended",
+    V.CONTRAINDICATED: "contraindicated",
+    V.CAUTION: "caution",
+}
+
+
+class KnowledgeError(Exception):
+    """The ontology cannot be found, parsed or understood."""
+
+
+def default_ontology_path() -> Path:
+    """The ontology used when none is given: ``$NETKG_ONTOLOGY`` or the repository's edit file."""
+    env = os.environ.get("NETKG_ONTOLOGY")
+    return Path(env) if env else DEFAULT_ONTOLOGY
+
+
+@dataclass(frozen=True)
+class TherapyAxiom:
+    """``Rule SubClassOf <strength property> some <therapy>``."""
+
+    strength: URIRef
+    therapy: URIRef
+
+
+@dataclass
+class Rule:
+    """A defined class of cases to which one piece of knowledge applies."""
+
+    iri: URIRef
+    family: URIRef
+    label: str
+    definition: str
+    statements: tuple[str, ...]
+    sources: tuple[URIRef, ...]
+    axioms: tuple[TherapyAxiom, ...] = ()
+    line: Optional[URIRef] = None
+    rationale: Optional[str] = None
+    action: Optional[str] = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Item:
+    """A dosing, monitoring or evidence item attached to a therapy or a rule."""
+
+    iri: URIRef
+    kind: URIRef
+    label: str
+    text: str
+    applies_to: tuple[URIRef, ...]
+    statements: tuple[str, ...]
+    sources: tuple[URIRef, ...]
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+class Knowledge:
+    """The netkg ontology, parsed and indexed."""
+
+    def __init__(self, graph: Graph, path: Optional[Path] = None) -> None:
+        self.graph = graph
+        self.path = path
+        onto = graph.value(predicate=RDF.type, object=OWL.Ontology)
+        if onto is None:
+            raise KnowledgeError(f"{path or 'graph'}: no owl:Ontology header")
+        self.ontology_iri: URIRef = onto  # type: ignore[assignment]
+        self.version_info = str(graph.value(onto, OWL.versionInfo) or "unversioned")
+        self.version_iri = graph.value(onto, OWL.versionIRI)
+        self.title = str(graph.value(onto, DCTERMS.title) or "")
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, path: Optional[str | Path] = None) -> "Knowledge":
+        """Parse the ontology (Turtle, RDF/XML or N-Triples by extension)."""
+        p = Path(path) if path else default_ontology_path()
+        if not p.exists():
+            raise KnowledgeError(f"ontology file not found: {p}")
+        fmt = {".ttl": "turtle", ".owl": "xml", ".rdf": "xml", ".nt": "nt"}.get(p.suffix.lower(), "turtle")
+        g = Graph()
+        try:
+            g.parse(p, format=fmt)
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise KnowledgeError(f"{p}: cannot be parsed as {fmt}: {exc}") from None
+        return cls(g, p)
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the ontology content: identifies the exact knowledge used."""
+        data = self.path.read_bytes() if self.path else self.graph.serialize(format="nt").encode()
+        return hashlib.sha256(data).hexdigest()[:16]
+
+    @property
+    def version(self) -> str:
+        """Human-readable knowledge version shown with every answer."""
+        return f"{self.version_info} ({self.digest})"
+
+    def ntriples_file(self) -> Path:
+        """The ontology as N-Triples (owlready2 does not read Turtle), cached by content hash."""
+        cache = Path(os.environ.get("NETKG_CACHE", Path(tempfile.gettempdir()) / "netkg-cache"))
+        cache.mkdir(parents=True, exist_ok=True)
+        target = cache / f"netkg-{self.digest}.nt"
+        if not target.exists():
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            self.graph.serialize(tmp, format="nt", encoding="utf-8")
+            os.replace(tmp, target)
+        return target
+
+    # ------------------------------------------------------------------ labels
+    def label(self, iri: URIRef) -> str:
+        value = self.graph.value(iri, RDFS.label)
+        return str(value) if value is not None else str(iri).rsplit("/", 1)[-1]
+
+    def definition(self, iri: URIRef) -> str:
+        return str(self.graph.value(iri, SKOS.definition) or "")
+
+    def _strings(self, iri: URIRef, prop: URIRef) -> tuple[str, ...]:
+        return tuple(sorted(str(o) for o in self.graph.objects(iri, prop)))
+
+    # ------------------------------------------------------------------ hierarchy
+    @cached_property
+    def told_parents(self) -> dict[URIRef, frozenset[URIRef]]:
+        """Named superclasses from ``rdfs:subClassOf`` and named ``owl:equivalentClass``."""
+        parents: dict[URIRef, set[URIRef]] = {}
+        for s, o in self.graph.subject_objects(RDFS.subClassOf):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                parents.setdefault(s, set()).add(o)
+        for s, o in self.graph.subject_objects(OWL.equivalentClass):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                parents.setdefault(s, set()).add(o)
+                parents.setdefault(o, set()).add(s)
+        return {k: frozenset(v) for k, v in parents.items()}
+
+    @cached_property
+    def _ancestor_cache(self) -> dict[URIRef, frozenset[URIRef]]:
+        return {}
+
+    def ancestors(self, iri: URIRef) -> frozenset[URIRef]:
+        """The class and every told superclass of it (reflexive, transitive)."""
+        cached = self._ancestor_cache.get(iri)
+        if cached is not None:
+            return cached
+        seen: set[URIRef] = {iri}
+        stack = [iri]
+        while stack:
+            for parent in self.told_parents.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        result = frozenset(seen)
+        self._ancestor_cache[iri] = result
+        return result
+
+    def subsumes(self, general: URIRef, specific: URIRef) -> bool:
+        """True when ``specific`` is ``general`` or a told subclass of it."""
+        return general in self.ancestors(specific)
+
+    def related(self, a: URIRef, b: URIRef) -> bool:
+        """True when one class is the other or a subclass of it."""
+        return self.subsumes(a, b) or self.subsumes(b, a)
+
+    # ------------------------------------------------------------------ rules and items
+    @cached_property
+    def rules(self) -> dict[URIRef, Rule]:
+        """Every rule class, keyed by IRI, with its therapy axioms and provenance."""
+        out: dict[URIRef, Rule] = {}
+        for family in V.RULE_FAMILIES:
+            for iri in self.graph.subjects(RDFS.subClassOf, family):
+                if not isinstance(iri, URIRef):
+                    continue
+                axioms = []
+                for sup in self.graph.objects(iri, RDFS.subClassOf):
+                    if isinstance(sup, BNode) and (sup, RDF.type, OWL.Restriction) in self.graph:
+                        prop = self.graph.value(sup, OWL.onProperty)
+                        filler = self.graph.value(sup, OWL.someValuesFrom)
+                        if prop in STRENGTH_NAMES and isinstance(filler, URIRef):
+                            axioms.append(TherapyAxiom(prop, filler))  # type: ignore[arg-type]
+                out[iri] = Rule(
+                    iri=iri,
+                    family=family,
+                    label=self.label(iri),
+                    definition=self.definition(iri),
+                    statements=self._strings(iri, V.STATEMENT_ID),
+                    sources=tuple(sorted(self.graph.objects(iri, DCTERMS.source))),  # type: ignore[arg-type]
+                    axioms=tuple(sorted(axioms, key=lambda a: (str(a.strength), str(a.therapy)))),
+                    line=self.graph.value(iri, V.LINE),  # type: ignore[arg-type]
+                    rationale=self._optional(iri, V.RATIONALE),
+                    action=self._optional(iri, V.ACTION),
+                    notes=self._strings(iri, NETKG.modellingNote),
+                )
+        return out
+
+    def _optional(self, iri: URIRef, prop: URIRef) -> Optional[str]:
+        value = self.graph.value(iri, prop)
+        return str(value) if value is not None else None
+
+    @cached_property
+    def items(self) -> list[Item]:
+        """Dosing, monitoring and evidence items."""
+        out = []
+        for kind in (V.DOSING, V.MONITORING, V.EVIDENCE):
+            for iri in sorted(self.graph.subjects(RDF.type, kind)):
+                fields = {}
+                for prop in ("dose", "interval", "measure", "value", "valueLow", "valueHigh", "valueText", "unit",
+                             "comparator", "comparatorValue", "trial", "population"):
+                    v = self.graph.value(iri, NETKG[prop])
+                    if v is not None:
+                        fields[prop] = str(v)
+                out.append(Item(
+                    iri=iri, kind=kind, label=self.label(iri), text=self.definition(iri),  # type: ignore[arg-type]
+                    applies_to=tuple(sorted(self.graph.objects(iri, V.APPLIES_TO))),  # type: ignore[arg-type]
+                    statements=self._strings(iri, V.STATEMENT_ID),  # type: ignore[arg-type]
+                    sources=tuple(sorted(self.graph.objects(iri, DCTERMS.source))),  # type: ignore[arg-type]
+                    fields=fields,
+                ))
+        return out
+
+    def article_id(self, iri: URIRef) -> str:
+        ident = self.graph.value(iri, DCTERMS.identifier)
+        return str(ident) if ident is not None else self.label(iri)
+
+    @cached_property
+    def therapies(self) -> frozenset[URIRef]:
+        """Every named subclass of ``Therapy`` (and ``Therapy`` itself)."""
+        return frozenset(c for c in self.graph.subjects(RDF.type, OWL.Class)
+                         if isinstance(c, URIRef) and self.subsumes(V.THERAPY, c))
+
+    @cached_property
+    def deprecated(self) -> frozenset[URIRef]:
+        return frozenset(s for s in self.graph.subjects(OWL.deprecated, Literal(True)) if isinstance(s, URIRef))

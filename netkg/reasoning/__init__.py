@@ -1,0 +1,35 @@
+"""Reasoners: the HermiT reference and the fast path that must agree with it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from netkg.facts import CaseFacts
+from netkg.knowledge import Knowledge
+from netkg.reasoning.result import Classification
+
+ENGINES = ("hermit", "fast")
+
+
+class Reasoner(Protocol):
+    engine: str
+
+    def classify(self, facts: CaseFacts) -> Classification: ...
+
+    def classify_many(self, batch: list[CaseFacts]) -> list[Classification]: ...
+
+
+def make_reasoner(knowledge: Knowledge, engine: str = "hermit") -> Reasoner:
+    """The reasoner called ``engine`` ('hermit', the reference, or 'fast')."""
+    if engine == "hermit":
+        from netkg.reasoning.reference import HermitReasoner
+
+        return HermitReasoner(knowledge)
+    if engine == "fast":
+        from netkg.reasoning.fast import FastReasoner
+
+        return FastReasoner(knowledge)
+    raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
+
+
+__all__ = ["Classification", "Reasoner", "make_reasoner", "ENGINES"]
