@@ -1,0 +1,1 @@
+"""Sub-commands of ``netkg``; each module is one command (see :mod:`netkg.cli`)."""
