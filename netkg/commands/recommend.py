@@ -1,0 +1,50 @@
+"""``netkg recommend CASE``: the recommendation report for one case."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from netkg.cases import CaseInputError, load_case
+from netkg.errors import EnvironmentProblem, InputError
+from netkg.knowledge import KnowledgeError
+from netkg.reasoning import ENGINES
+from netkg.reasoning.reference import ReasonerUnavailable
+
+NAME = "recommend"
+HELP = "Reason over one case file (JSON or YAML) and print its recommendation report."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("case", help="case file (.json, .yaml); see docs/case-format.md")
+    parser.add_argument("--format", choices=("table", "json", "ttl"), default="table",
+                        help="table (default), json (docs/report-format.md) or ttl (the case with inferred triples)")
+    parser.add_argument("--engine", choices=ENGINES, default="hermit",
+                        help="hermit: the reference reasoner (needs Java; default); fast: the verified fast path")
+    parser.add_argument("--ontology", help="ontology file to use instead of the default")
+
+
+def run(args: argparse.Namespace) -> int:
+    from netkg import pipeline
+    from netkg.render import to_json, to_text
+
+    try:
+        record = load_case(args.case)
+        k = pipeline.knowledge(args.ontology)
+        reasoned = pipeline.reason_records([record], args.engine, k)[0]
+    except CaseInputError as exc:
+        raise InputError(str(exc)) from None
+    except KnowledgeError as exc:
+        raise InputError(str(exc)) from None
+    except ReasonerUnavailable as exc:
+        raise EnvironmentProblem(str(exc)) from None
+    if args.format == "json":
+        sys.stdout.write(to_json(reasoned.report) + "\n")
+    elif args.format == "ttl":
+        graph = reasoned.report.to_rdf(reasoned.facts, reasoned.classification)
+        sys.stdout.write(f"# netkg case {record.id} · knowledge {reasoned.report.knowledge_version}\n")
+        sys.stdout.write(f"# {reasoned.report.disclaimer}\n")
+        sys.stdout.write(graph.serialize(format="turtle"))
+    else:
+        sys.stdout.write(to_text(reasoned.report))
+    return 0

@@ -1,0 +1,96 @@
+"""Show a report to a person (rich tables) or a program (JSON, Turtle)."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+from rich.console import Console
+from rich.table import Table
+
+from netkg.report import Finding, Note, Report
+
+_TITLES = {
+    "recommended": "Indicated (recommended)",
+    "consider": "To consider",
+    "not_recommended": "Not recommended",
+    "contraindicated": "Contraindicated",
+}
+
+
+def to_json(report: Report) -> str:
+    """The report as indented JSON (shape: docs/report-format.md)."""
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+
+
+def to_text(report: Report, width: int = 120) -> str:
+    """The report as readable tables."""
+    buf = StringIO()
+    console = Console(file=buf, width=width, force_terminal=False, color_system=None)
+    console.print(f"netkg report for case {report.case_id}")
+    console.print(f"knowledge version {report.knowledge_version} · reasoner {report.engine}")
+    console.print(report.disclaimer)
+    console.print(f"\nGrade: {report.grade_label or 'NOT DETERMINED (see required work-up)'}")
+    console.print(f"Profile: {', '.join(report.profile)}")
+    for category, title in _TITLES.items():
+        items = report.items(category)
+        if items:
+            console.print(_findings_table(title, items))
+    if report.conflicts:
+        t = Table(title="Conflicts (the negative wins)", show_lines=True)
+        for col in ("therapy", "overridden", "by", "resolution"):
+            t.add_column(col)
+        for c in report.conflicts:
+            t.add_row(c.therapy_label, f"{c.positive}: {c.positive_rule.label} [{', '.join(c.positive_rule.statements)}]",
+                      f"{c.negative}: {c.negative_rule.label} [{', '.join(c.negative_rule.statements)}]", c.resolution)
+        console.print(t)
+    for title, notes in (("Required work-up", report.workup), ("Cautions", report.cautions),
+                         ("Follow-up", report.followup), ("Prognosis", report.prognosis), ("Process of care", report.process)):
+        if notes:
+            console.print(_notes_table(title, notes))
+    for title, rows, key in (("Dosing", report.dosing, "text"), ("Monitoring", report.monitoring, "text"),
+                             ("Evidence", report.evidence, "label")):
+        if rows:
+            t = Table(title=title, show_lines=False)
+            t.add_column("applies to")
+            t.add_column(title.lower())
+            t.add_column("sources")
+            for r in rows:
+                t.add_row(", ".join(r["applies_to"]), r[key], _cite(r["statements"], r["articles"]))
+            console.print(t)
+    return buf.getvalue()
+
+
+def _cite(statements: list[str], articles: list[str]) -> str:
+    return f"{', '.join(statements)} (art. {', '.join(articles)})"
+
+
+def _findings_table(title: str, items: list[Finding]) -> Table:
+    t = Table(title=title, show_lines=True)
+    t.add_column("therapy", no_wrap=True)
+    t.add_column("line")
+    t.add_column("why (rule · case facts)")
+    t.add_column("sources")
+    for f in items:
+        why = "; ".join(r.label for r in f.rules)
+        facts = ", ".join(f"{k}={v}" for k, v in f.facts.items() if v not in (None, []))
+        if facts:
+            why += f" · {facts}"
+        if f.excluding:
+            why += f" · except: {', '.join(x.rsplit('/', 1)[-1] for x in f.excluding)}"
+        arts = sorted({a for r in f.rules for a in r.articles})
+        t.add_row(f.therapy_label, ", ".join(f.line), why, _cite(f.statements, arts))
+    return t
+
+
+def _notes_table(title: str, notes: list[Note]) -> Table:
+    t = Table(title=title, show_lines=True)
+    t.add_column("finding")
+    t.add_column("what to do / what it means")
+    t.add_column("sources")
+    for n in notes:
+        text = n.action or n.text
+        if n.evidence:
+            text += " · " + "; ".join(e["label"] for e in n.evidence)
+        t.add_row(n.label, text, _cite(n.source.statements, n.source.articles))
+    return t

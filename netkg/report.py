@@ -1,0 +1,383 @@
+"""Turn a classified case into a recommendation report.
+
+The reasoner decides which rule classes a case belongs to; this module reads
+what those rules say.  Safety rule: a negative (not recommended,
+contraindicated) always wins over a positive (recommended, consider) for the
+same therapy, or a therapy it covers, in an overlapping line of therapy; the
+overridden positive is kept in the report as a conflict, never dropped
+silently.  Contraindications cover every line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from rdflib import Graph, Literal, URIRef
+
+from netkg import DISCLAIMER
+from netkg import vocabulary as V
+from netkg.cases import CaseRecord
+from netkg.facts import CaseFacts
+from netkg.knowledge import STRENGTH_NAMES, Item, Knowledge, Rule
+from netkg.reasoning.expressions import definitions, properties_used, render
+from netkg.reasoning.result import Classification
+from netkg.vocabulary import DCTERMS, NETKG, NKR, RDF
+
+CATEGORIES = ("recommended", "consider", "not_recommended", "contraindicated")
+_CATEGORY_OF = {V.RECOMMENDED: "recommended", V.CONSIDER: "consider",
+                V.NOT_RECOMMENDED: "not_recommended", V.CONTRAINDICATED: "contraindicated"}
+_NKR_CATEGORY = {"recommended": NKR.Recommended, "consider": NKR.Consider,
+                 "not_recommended": NKR.NotRecommended, "contraindicated": NKR.Contraindicated}
+_NKR_EDGE = {"recommended": NKR.recommended, "consider": NKR.consider,
+             "not_recommended": NKR.notRecommended, "contraindicated": NKR.contraindicated}
+_RANK = {"recommended": 0, "consider": 1}
+
+# Case facts worth showing in an explanation, by property, as (label, record path).
+_FACT_PATHS: dict[URIRef, str] = {
+    NETKG.hasDifferentiation: "tumour.differentiation", NETKG.ki67Index: "tumour.ki67",
+    NETKG.mitoticCount: "tumour.mitotic_count", NETKG.hasPrimarySite: "tumour.primary_site",
+    NETKG.hasSSTRStatus: "tumour.sstr_status", NETKG.hasFunctionalStatus: "tumour.functioning",
+    NETKG.hasMetastaticSite: "metastatic_sites", NETKG.liverLesionCount: "liver.lesion_count",
+    NETKG.largestLiverLesionCm: "liver.largest_lesion_cm", NETKG.liverInvolvementPercent: "liver.involvement_percent",
+    NETKG.liverMetastasesResectable: "liver.resectable", NETKG.resectableBurdenPercent: "resectable_burden_percent",
+    NETKG.age: "age", NETKG.ecogPerformanceStatus: "ecog", NETKG.monthsStable: "months_stable",
+    NETKG.rapidProgression: "rapid_progression", NETKG.hasDiseaseCourse: "disease_course",
+    NETKG.primaryResected: "primary_resected", NETKG.priorPancreatoduodenectomy: "pancreatoduodenectomy",
+    NETKG.completeResection: "complete_resection", NETKG.hasPrimarySymptomStatus: "primary_complications",
+    NETKG.hasReceivedTherapy: "prior_therapies", NETKG.hasStagingStatus: "metastatic_sites",
+}
+
+
+@dataclass
+class Source:
+    """A rule or item that supports a line of the report."""
+
+    iri: str
+    label: str
+    statements: list[str]
+    articles: list[str]
+
+
+@dataclass
+class Finding:
+    """One therapy in one category, with every rule that put it there."""
+
+    category: str
+    therapy: str
+    therapy_label: str
+    line: list[str]
+    rules: list[Source]
+    explanation: list[str]
+    facts: dict[str, Any]
+    excluding: list[str] = field(default_factory=list)
+
+    @property
+    def statements(self) -> list[str]:
+        return sorted({s for r in self.rules for s in r.statements})
+
+
+@dataclass
+class Conflict:
+    """A positive and a negative that met on the same therapy; the negative won."""
+
+    therapy: str
+    therapy_label: str
+    positive: str
+    positive_rule: Source
+    negative: str
+    negative_rule: Source
+    resolution: str
+
+
+@dataclass
+class Note:
+    """A work-up, caution, follow-up, prognosis or process line."""
+
+    kind: str
+    label: str
+    text: str
+    action: Optional[str]
+    source: Source
+    therapy: Optional[str] = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Everything netkg concludes about one case, with its reasons and sources."""
+
+    case_id: str
+    knowledge_version: str
+    engine: str
+    grade: Optional[str]
+    grade_label: Optional[str]
+    profile: list[str]
+    findings: list[Finding]
+    conflicts: list[Conflict]
+    workup: list[Note]
+    cautions: list[Note]
+    dosing: list[dict[str, Any]]
+    monitoring: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    followup: list[Note]
+    prognosis: list[Note]
+    process: list[Note]
+    disclaimer: str = DISCLAIMER
+
+    def items(self, category: str) -> list[Finding]:
+        return [f for f in self.findings if f.category == category]
+
+    def therapies(self, category: str) -> set[str]:
+        """IRIs of the therapies reported in one category."""
+        return {f.therapy for f in self.items(category)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data (shape documented in docs/report-format.md)."""
+        def finding(f: Finding) -> dict[str, Any]:
+            return {"therapy": f.therapy, "therapy_label": f.therapy_label, "line": f.line,
+                    "statements": f.statements, "rules": [vars(r) for r in f.rules],
+                    "explanation": f.explanation, "facts": f.facts, "excluding": f.excluding}
+
+        def note(n: Note) -> dict[str, Any]:
+            return {"label": n.label, "text": n.text, "action": n.action, "therapy": n.therapy,
+                    "statements": n.source.statements, "articles": n.source.articles, "rule": n.source.iri,
+                    "evidence": n.evidence}
+
+        return {
+            "case_id": self.case_id, "knowledge_version": self.knowledge_version, "engine": self.engine,
+            "disclaimer": self.disclaimer, "grade": self.grade, "grade_label": self.grade_label,
+            "profile": self.profile,
+            **{c: [finding(f) for f in self.items(c)] for c in CATEGORIES},
+            "conflicts": [{"therapy": c.therapy, "therapy_label": c.therapy_label, "positive": c.positive,
+                           "positive_rule": vars(c.positive_rule), "negative": c.negative,
+                           "negative_rule": vars(c.negative_rule), "resolution": c.resolution} for c in self.conflicts],
+            "workup": [note(n) for n in self.workup], "cautions": [note(n) for n in self.cautions],
+            "dosing": self.dosing, "monitoring": self.monitoring, "evidence": self.evidence,
+            "followup": [note(n) for n in self.followup], "prognosis": [note(n) for n in self.prognosis],
+            "process": [note(n) for n in self.process],
+        }
+
+    def to_rdf(self, facts: CaseFacts, classification: Classification) -> Graph:
+        """The case, its inferred types and the report, as one RDF graph (see docs/report-format.md)."""
+        g = facts.to_graph()
+        g.bind("nkr", NKR)
+        case = facts.case
+        for t in sorted(classification.case_types):
+            g.add((case, RDF.type, t))
+        for t in sorted(classification.tumour_types):
+            g.add((facts.tumour, RDF.type, t))
+        g.add((case, NKR.knowledgeVersion, Literal(self.knowledge_version)))
+        g.add((case, NKR.engine, Literal(self.engine)))
+        if self.grade:
+            g.add((case, NKR.grade, URIRef(self.grade)))
+        n = 0
+        for f in self.findings:
+            g.add((case, _NKR_EDGE[f.category], URIRef(f.therapy)))
+            for r in f.rules:
+                n += 1
+                node = URIRef(f"{case}/finding/{n}")
+                self._finding_node(g, case, node, f.category, f.therapy, r, "reported")
+        for c in self.conflicts:
+            n += 1
+            node = URIRef(f"{case}/finding/{n}")
+            self._finding_node(g, case, node, c.positive, c.therapy, c.positive_rule, "overridden")
+            conflict = URIRef(f"{case}/conflict/{n}")
+            g.add((case, NKR.conflict, conflict))
+            g.add((conflict, NKR.therapy, URIRef(c.therapy)))
+            g.add((conflict, NKR.positiveRule, URIRef(c.positive_rule.iri)))
+            g.add((conflict, NKR.negativeRule, URIRef(c.negative_rule.iri)))
+            g.add((conflict, NKR.resolution, Literal(c.resolution)))
+        for edge, notes in ((NKR.workup, self.workup), (NKR.caution, self.cautions), (NKR.followUp, self.followup),
+                            (NKR.prognosis, self.prognosis), (NKR.process, self.process)):
+            for note in notes:
+                g.add((case, edge, URIRef(note.source.iri)))
+        return g
+
+    @staticmethod
+    def _finding_node(g: Graph, case: URIRef, node: URIRef, category: str, therapy: str, rule: Source, status: str) -> None:
+        g.add((case, NKR.finding, node))
+        g.add((node, RDF.type, NKR.Finding))
+        g.add((node, NKR.category, _NKR_CATEGORY[category]))
+        g.add((node, NKR.therapy, URIRef(therapy)))
+        g.add((node, NKR.rule, URIRef(rule.iri)))
+        g.add((node, NKR.status, Literal(status)))
+        for s in rule.statements:
+            g.add((node, NKR.statement, Literal(s)))
+        for a in rule.articles:
+            g.add((node, DCTERMS.source, NETKG[f"Article{a}"]))
+
+
+# ---------------------------------------------------------------------------------------------
+class ReportBuilder:
+    """Builds reports; holds what is derived once from the knowledge."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.k = knowledge
+        self.defs = definitions(knowledge.graph)
+
+    def source(self, rule: Rule) -> Source:
+        return Source(str(rule.iri), rule.label, list(rule.statements), [self.k.article_id(a) for a in rule.sources])
+
+    def build(self, record: CaseRecord, classification: Classification) -> Report:
+        k = self.k
+        types = classification.case_types
+        applied = [r for iri, r in sorted(k.rules.items()) if iri in types]
+        candidates: list[tuple[str, URIRef, Rule]] = [
+            (_CATEGORY_OF[a.strength], a.therapy, r)
+            for r in applied if r.family == V.RECOMMENDATION_RULE
+            for a in r.axioms if a.strength in _CATEGORY_OF
+        ]
+        positives = [c for c in candidates if c[0] in _RANK]
+        negatives = [c for c in candidates if c[0] not in _RANK]
+        conflicts: list[Conflict] = []
+        kept: list[tuple[str, URIRef, Rule, list[str]]] = []
+        for cat, therapy, rule in positives:
+            excluding: list[str] = []
+            overridden = False
+            for ncat, ntherapy, nrule in negatives:
+                if not (k.related(therapy, ntherapy) and _lines_overlap(rule.line, nrule.line)):
+                    continue
+                if k.subsumes(ntherapy, therapy):
+                    overridden = True
+                    resolution = f"{STRENGTH_NAMES[_strength(ncat)]} wins: {k.label(therapy)} is not reported as {cat.replace('_', ' ')}"
+                else:
+                    excluding.append(str(ntherapy))
+                    resolution = f"{k.label(ntherapy)} is excluded from {k.label(therapy)}"
+                conflicts.append(Conflict(str(therapy), k.label(therapy), cat, self.source(rule), ncat, self.source(nrule), resolution))
+            if not overridden:
+                kept.append((cat, therapy, rule, sorted(set(excluding))))
+        findings = self._merge(record, classification, kept + [(c, t, r, []) for c, t, r in negatives])
+        positive_therapies = [URIRef(f.therapy) for f in findings if f.category in _RANK]
+        grade = next((g for g in V.GRADE_CLASSES if g in classification.tumour_types), None)
+        return Report(
+            case_id=classification.case_id,
+            knowledge_version=k.version,
+            engine=classification.engine,
+            grade=str(grade) if grade else None,
+            grade_label=k.label(grade) if grade else None,
+            profile=self._profile(classification),
+            findings=findings,
+            conflicts=conflicts,
+            workup=self._notes(applied, V.WORKUP_RULE, "work-up"),
+            cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution")
+                      if n.therapy and any(k.related(URIRef(n.therapy), t) for t in positive_therapies)],
+            dosing=self._items(V.DOSING, positive_therapies),
+            monitoring=self._items(V.MONITORING, positive_therapies),
+            evidence=self._items(V.EVIDENCE, positive_therapies),
+            followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up"),
+            prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis"),
+            process=self._notes(applied, V.PROCESS_RULE, "process"),
+        )
+
+    def _merge(self, record: CaseRecord, classification: Classification,
+               rows: list[tuple[str, URIRef, Rule, list[str]]]) -> list[Finding]:
+        """One finding per therapy and category; a therapy both recommended and to consider stays recommended."""
+        by_key: dict[tuple[str, URIRef], Finding] = {}
+        recommended = {t for c, t, _, _ in rows if c == "recommended"}
+        for cat, therapy, rule, excluding in rows:
+            if cat == "consider" and therapy in recommended:
+                cat = "recommended"
+            f = by_key.get((cat, therapy))
+            if f is None:
+                f = by_key[(cat, therapy)] = Finding(cat, str(therapy), self.k.label(therapy), [], [], [], {}, [])
+            f.rules.append(self.source(rule))
+            line = self.k.label(rule.line) if rule.line else "any line"
+            if line not in f.line:
+                f.line.append(line)
+            f.explanation.append(self._explain(rule, classification))
+            f.facts.update(self._facts(rule, record))
+            f.excluding = sorted(set(f.excluding) | set(excluding))
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        return sorted(by_key.values(), key=lambda f: (order[f.category], f.therapy_label))
+
+    def _explain(self, rule: Rule, classification: Classification) -> str:
+        expr = self.defs.get(rule.iri)
+        met = sorted(self.k.label(t) for t in classification.case_types | classification.tumour_types
+                     if expr is not None and t in _named_in(expr) and t != V.PATIENT_CASE)
+        because = f" The case is: {', '.join(met)}." if met else ""
+        definition = render(expr, self.k.label) if expr is not None else ""
+        return f"{rule.label} [{', '.join(rule.statements)}]: applies to {definition}.{because}"
+
+    def _facts(self, rule: Rule, record: CaseRecord) -> dict[str, Any]:
+        expr = self.defs.get(rule.iri)
+        if expr is None:
+            return {}
+        data = record.model_dump()
+        out: dict[str, Any] = {}
+        for prop in sorted(properties_used(expr, self.defs)):
+            path = _FACT_PATHS.get(prop)
+            if path is None:
+                continue
+            value: Any = data
+            for part in path.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            out[path] = value
+        return out
+
+    def _profile(self, classification: Classification) -> list[str]:
+        rule_iris = set(self.k.rules)
+        skip = set(V.RULE_FAMILIES) | {NETKG.Rule, V.PATIENT_CASE, V.TUMOUR}
+        return sorted(self.k.label(t) for t in classification.case_types | classification.tumour_types
+                      if t not in rule_iris and t not in skip)
+
+    def _notes(self, applied: list[Rule], family: URIRef, kind: str) -> list[Note]:
+        out = []
+        for r in applied:
+            if r.family != family:
+                continue
+            therapies = [a.therapy for a in r.axioms] or [None]
+            for therapy in therapies:
+                evidence = [self._item_dict(i) for i in self.k.items if i.kind == V.EVIDENCE and r.iri in i.applies_to]
+                out.append(Note(kind, r.label, r.definition, r.action, self.source(r),
+                                str(therapy) if therapy else None, evidence))
+        return out
+
+    def _items(self, kind: URIRef, therapies: list[URIRef]) -> list[dict[str, Any]]:
+        out = []
+        for item in self.k.items:
+            if item.kind != kind:
+                continue
+            targets = [t for t in item.applies_to if any(self.k.related(t, p) for p in therapies)]
+            if targets:
+                out.append(self._item_dict(item))
+        return out
+
+    def _item_dict(self, item: Item) -> dict[str, Any]:
+        return {"label": item.label, "text": item.text,
+                "applies_to": [self.k.label(a) for a in item.applies_to],
+                "statements": list(item.statements),
+                "articles": [self.k.article_id(a) for a in item.sources], **item.fields}
+
+
+def _strength(category: str) -> URIRef:
+    return {v: k for k, v in _CATEGORY_OF.items()}[category]
+
+
+def _lines_overlap(a: Optional[URIRef], b: Optional[URIRef]) -> bool:
+    if a is None or b is None or V.ANY_LINE in (a, b):
+        return True
+    return a == b
+
+
+def _named_in(expr: Any) -> set[URIRef]:
+    from netkg.reasoning.expressions import And, Named, Only, Or, Some
+
+    if isinstance(expr, Named):
+        return {expr.iri}
+    if isinstance(expr, (And, Or)):
+        return set().union(*(_named_in(e) for e in expr.items))
+    if isinstance(expr, (Some, Only)):
+        return _named_in(expr.filler)
+    return set()
+
+
+_BUILDERS: dict[int, ReportBuilder] = {}
+
+
+def build_report(record: CaseRecord, classification: Classification, knowledge: Knowledge) -> Report:
+    """The report for one classified case."""
+    builder = _BUILDERS.get(id(knowledge))
+    if builder is None or builder.k is not knowledge:
+        builder = _BUILDERS[id(knowledge)] = ReportBuilder(knowledge)
+    return builder.build(record, classification)
