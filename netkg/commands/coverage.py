@@ -1,0 +1,38 @@
+"""``netkg coverage``: which source statements the ontology encodes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
+
+NAME = "coverage"
+HELP = "Report for every source statement whether it is encoded, out of scope or missing (exit 1 if any is missing)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ontology", type=Path, default=None, help="ontology file (default: the edit file)")
+    parser.add_argument("--statements", type=Path, default=None, help="statement list (default: ontology/statements.tsv)")
+    parser.add_argument("--out-of-scope", type=Path, default=None, help="out-of-scope list (default: ontology/out-of-scope.tsv)")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from netkg.coverage import compute_coverage, format_table
+    from netkg.knowledge import Knowledge, KnowledgeError
+
+    try:
+        knowledge = Knowledge.load(args.ontology)
+    except KnowledgeError as exc:
+        raise InputError(str(exc)) from None
+    try:
+        report = compute_coverage(knowledge.graph, args.statements, args.out_of_scope)
+    except (OSError, KeyError) as exc:
+        raise InputError(f"statement list cannot be read: {exc}") from None
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(format_table(report))
+    return EXIT_FINDINGS if report.missing else EXIT_OK
