@@ -1,0 +1,249 @@
+"""Named SPARQL queries with typed parameters, run read-only against a store.
+
+A query file (``.rq``) starts with a header of comment lines::
+
+    # title: Therapies indicated for a case
+    # description: Recommended and to-consider therapies of one reasoned case.
+    # param: case case The case id (as in the case file)
+    # example: --param case=seed1-nec-sigmoid-liver
+
+Parameter types: ``iri`` (absolute IRI, or ``netkg:Name`` / ``nkr:Name``),
+``string``, ``integer``, ``decimal`` and ``case`` (a case id, turned into the
+case IRI).  A parameter ``p`` is the variable ``?p`` of the query.
+
+User values are never formatted into the query text: they are converted to RDF
+terms and *bound* -- by pyoxigraph's substitutions on the embedded store, and by
+a ``VALUES`` block of properly serialized terms at the start of the ``WHERE``
+group for a remote endpoint.  Queries are checked before running: update
+operations and ``SERVICE`` (federation) are refused, and a time limit applies.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Mapping, Optional, Union
+
+import pyoxigraph as ox
+
+from netkg.cases import CASE_ID_PATTERN
+from netkg.errors import InputError
+from netkg.store import DEFAULT_TIMEOUT_S, Rows, Store, Term
+from netkg.vocabulary import NETKG, NKR, case_iri
+
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "case")
+PREFIXES = {"netkg": str(NETKG), "nkr": str(NKR)}
+QUERY_ROOT = Path(__file__).resolve().parent.parent / "queries"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass
+class QueryFile:
+    """A query with its header."""
+
+    path: Path
+    text: str
+    title: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def load_query(path: Union[str, Path]) -> QueryFile:
+    """Read a ``.rq`` file and its header; a malformed header is an :class:`InputError`."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"query file not found: {p}")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
+    title, description, params, examples = "", [], [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        body = line[1:].strip()
+        key, _, value = body.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description.append(value)
+        elif key == "example":
+            examples.append(value)
+        elif key == "param":
+            parts = value.split(None, 2)
+            if len(parts) < 2 or parts[1] not in PARAM_TYPES or not _NAME.match(parts[0]):
+                raise InputError(f"{p}:{n}: '# param:' must be '<name> <{'|'.join(PARAM_TYPES)}> <description>'")
+            params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+    return QueryFile(p, text, title or p.stem, " ".join(description), params, examples)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lexical safety checks
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.S,
+)
+_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+_KEYWORD = re.compile(r"(?<![\w?$:@])([A-Za-z]+)(?![\w:])")
+
+
+def _code_only(query: str) -> str:
+    """The query with strings, IRIs and comments blanked out (keywords are left)."""
+    return _TOKEN.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#") else "\0" * len(m.group(0)), query)
+
+
+def check_read_only(query: str) -> None:
+    """Refuse update operations and federated ``SERVICE`` calls, before anything runs."""
+    code = _code_only(query)
+    words = {m.group(1).upper() for m in _KEYWORD.finditer(code)}
+    if "SERVICE" in words:
+        raise InputError("SERVICE (federated queries) is not allowed: queries run only on the local store")
+    update = sorted(words.intersection(_UPDATE_WORDS))
+    if update:
+        raise InputError(f"update operations are not allowed ({', '.join(update)}): queries are read-only")
+    if not words.intersection({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}):
+        raise InputError("not a SPARQL query: expected SELECT or ASK")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+
+def to_term(param: Param, value: str) -> Term:
+    """The RDF term for a parameter value, or an :class:`InputError` naming the parameter."""
+    try:
+        if param.type == "case":
+            if not re.match(CASE_ID_PATTERN, value):
+                raise ValueError("a case id is 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            return ox.NamedNode(str(case_iri(value)))
+        if param.type == "iri":
+            prefix, colon, local = value.partition(":")
+            if colon and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", local):
+                value = PREFIXES[prefix] + local
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$", value):
+                raise ValueError("expected an absolute IRI (e.g. https://w3id.org/netkg/NEC) or netkg:Name")
+            return ox.NamedNode(value)
+        if param.type == "integer":
+            if not re.match(r"^[+-]?\d{1,18}$", value.strip()):
+                raise ValueError("expected an integer")
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+        if param.type == "decimal":
+            number = Decimal(value.strip())
+            if not number.is_finite():
+                raise ValueError("expected a finite decimal number")
+            return ox.Literal(format(number, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
+        return ox.Literal(value)
+    except (ValueError, InvalidOperation) as exc:
+        detail = str(exc) if not isinstance(exc, InvalidOperation) else "expected a decimal number"
+        raise InputError(f"parameter '{param.name}' ({param.type}): {detail}; got {value[:80]!r}") from None
+
+
+def bind_params(query: QueryFile, params: Mapping[str, str]) -> dict[str, Term]:
+    """Validate ``params`` against the header and convert them to terms."""
+    allowed = {p.name: p for p in query.params}
+    shown = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
+    for name in params:
+        if name not in allowed:
+            raise InputError(f"{query.path.name}: unknown parameter '{name}'; allowed parameters: {shown}")
+    missing = [p.name for p in query.params if p.name not in params]
+    if missing:
+        raise InputError(f"{query.path.name}: missing parameter(s) {', '.join(repr(m) for m in missing)}; "
+                         f"allowed parameters: {shown}")
+    return {name: to_term(allowed[name], value) for name, value in params.items()}
+
+
+def inline_values(query: str, substitutions: Mapping[str, Term]) -> str:
+    """The query with a ``VALUES`` block of the serialized terms opening its ``WHERE`` group.
+
+    Terms are written by pyoxigraph's N-Triples serializer (``str(term)``), so a
+    value can never close the block or add query text.
+    """
+    code = _code_only(query)
+    match = re.search(r"\bWHERE\s*\{", code, re.I) or re.search(r"\{", code)
+    if match is None:
+        raise InputError("cannot bind parameters: the query has no WHERE group")
+    names = sorted(substitutions)
+    for name in names:
+        if not _NAME.match(name):
+            raise InputError(f"invalid parameter name {name!r}")
+    block = (f" VALUES ({' '.join('?' + n for n in names)}) "
+             f"{{ ({' '.join(str(substitutions[n]) for n in names)}) }} ")
+    return query[:match.end()] + block + query[match.end():]
+
+
+def run_query(query_file: Union[str, Path, QueryFile], store: Store, params: Optional[Mapping[str, str]] = None,
+              timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
+    """Run a named query with its parameters bound, read-only, within ``timeout`` seconds."""
+    query = query_file if isinstance(query_file, QueryFile) else load_query(query_file)
+    terms = bind_params(query, dict(params or {}))
+    check_read_only(query.text)
+    return store.select(query.text, terms, timeout=timeout)
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue
+
+def query_files(root: Path = QUERY_ROOT) -> list[Path]:
+    return sorted(p for p in root.rglob("*.rq"))
+
+
+def catalogue(root: Path = QUERY_ROOT) -> str:
+    """``docs/queries.md``: every query with its title, description, parameters and example."""
+    out = ["# Query catalogue", "",
+           "Generated from the headers of the `.rq` files under `queries/` by "
+           "`python -m netkg.queries docs/queries.md`; do not edit by hand.", "",
+           "Run a query with `netkg query FILE --store PATH --param name=value` "
+           "(or `--endpoint URL`, or `--case CASEFILE` to reason cases into a temporary store first).", ""]
+    groups: dict[str, list[QueryFile]] = {}
+    for path in query_files(root):
+        groups.setdefault(path.parent.relative_to(root).as_posix(), []).append(load_query(path))
+    for group, queries in sorted(groups.items()):
+        out += [f"## {group}", ""]
+        for q in queries:
+            rel = q.path.relative_to(root.parent).as_posix()
+            out += [f"### {q.title}", "", f"`{rel}`", ""]
+            if q.description:
+                out += [q.description, ""]
+            if q.params:
+                out += ["| parameter | type | meaning |", "|---|---|---|"]
+                out += [f"| `{p.name}` | {p.type} | {p.description} |" for p in q.params]
+                out.append("")
+            for ex in q.examples:
+                out += ["```", f"netkg query {rel} {ex}".rstrip(), "```", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    target = Path(args[0]) if args else Path("docs/queries.md")
+    target.write_text(catalogue(), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

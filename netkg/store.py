@@ -1,0 +1,321 @@
+"""Where reasoned cases live: one SPARQL query interface, two backends.
+
+* :class:`EmbeddedStore` -- pyoxigraph in this process, on a directory (persistent)
+  or in memory.  Each reasoned case is one named graph whose name is the case
+  IRI; the ontology is the named graph :data:`netkg.vocabulary.ONTOLOGY_GRAPH`.
+  Queries see the *union of the named graphs* as their default graph.
+* :class:`RemoteStore` -- any SPARQL 1.1 endpoint (normally ``netkg serve``,
+  an oxigraph server started with ``--union-default-graph`` so that it answers
+  exactly like the embedded store).
+
+Both return a :class:`Rows` value: the projected variables and one dict per
+solution mapping each variable to the plain value of its term (the IRI string,
+the lexical form of a literal, ``_:id`` for a blank node) or ``None`` when
+unbound.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Union
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from netkg import __version__
+from netkg.errors import EnvironmentProblem, InputError
+from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
+
+DEFAULT_TIMEOUT_S = 60.0
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+
+
+@dataclass
+class Rows:
+    """The answer of a SELECT (or ASK, as one row with the variable ``ask``) query."""
+
+    variables: list[str]
+    rows: list[dict[str, Optional[str]]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def as_tuples(self) -> list[tuple[Optional[str], ...]]:
+        return [tuple(r.get(v) for v in self.variables) for r in self.rows]
+
+
+class QueryTimeout(InputError):
+    """The query ran longer than its time limit."""
+
+
+# ---------------------------------------------------------------------------------------------
+# rdflib -> N-Quads, without going through an rdflib serializer (hot path of the batch loader)
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def nt_term(term: Any) -> str:
+    """One rdflib term in N-Triples syntax."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:b{term}"
+    if isinstance(term, Literal):
+        lexical = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        if term.datatype is not None:
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def graph_to_nquads(graph: Graph, graph_name: str) -> str:
+    """Every triple of ``graph`` as N-Quads in the named graph ``graph_name``."""
+    g = f"<{graph_name}>"
+    return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n" for s, p, o in graph)
+
+
+def graph_to_ntriples(graph: Graph) -> str:
+    return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph)
+
+
+def plain(term: Any) -> Optional[str]:
+    """The plain value of a pyoxigraph term (see the module docstring)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+# ---------------------------------------------------------------------------------------------
+class Store:
+    """The query interface both backends implement."""
+
+    kind = "abstract"
+
+    def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
+               timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph, persistent (``path``) or in memory (``path=None``)."""
+
+    kind = "embedded"
+
+    def __init__(self, path: Optional[Union[str, Path]] = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.is_dir():
+                    raise EnvironmentProblem(f"store {self.path}: no such store directory")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise EnvironmentProblem(_store_problem(self.path, exc)) from None
+
+    def describe(self) -> str:
+        return f"embedded store {self.path}" if self.path else "in-memory store"
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store (for tests and benchmarks)."""
+        return self._store
+
+    # ------------------------------------------------------------------ reading
+    def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
+               timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
+        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        result: dict[str, Any] = {}
+        cancel = threading.Event()
+
+        def work() -> None:
+            try:
+                answer = self._store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
+                if isinstance(answer, ox.QueryBoolean):
+                    result["rows"] = Rows(["ask"], [{"ask": "true" if bool(answer) else "false"}])
+                    return
+                if not isinstance(answer, ox.QuerySolutions):
+                    raise InputError("only SELECT and ASK queries are supported (this is a CONSTRUCT/DESCRIBE query)")
+                variables = [v.value for v in answer.variables]
+                rows = []
+                for solution in answer:
+                    if cancel.is_set():
+                        return
+                    rows.append({v: plain(solution[v]) for v in variables})
+                result["rows"] = Rows(variables, rows)
+            except SyntaxError as exc:
+                result["error"] = InputError(f"the query is not valid SPARQL: {exc}")
+            except OSError as exc:
+                result["error"] = EnvironmentProblem(f"{self.describe()}: {exc}")
+            except (RuntimeError, ValueError) as exc:  # e.g. a bound variable that is not projected
+                result["error"] = InputError(f"the query cannot be run: {exc}")
+            except BaseException as exc:  # surfaced in the calling thread
+                result["error"] = exc
+
+        thread = threading.Thread(target=work, name="netkg-query", daemon=True)
+        thread.start()
+        thread.join(timeout)
+        if thread.is_alive():
+            cancel.set()
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped; narrow it or raise the limit")
+        if "error" in result:
+            raise result["error"]
+        return result["rows"]
+
+    def has_case(self, case_iri: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(str(case_iri)))
+
+    def case_versions(self) -> dict[str, str]:
+        """Knowledge version of every stored case graph, keyed by case IRI."""
+        out: dict[str, str] = {}
+        version = ox.NamedNode(str(NKR.knowledgeVersion))
+        for quad in self._store.quads_for_pattern(None, version, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.subject == quad.graph_name:
+                out[quad.graph_name.value] = quad.object.value
+        return out
+
+    def case_count(self) -> int:
+        return sum(1 for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != str(ONTOLOGY_GRAPH))
+
+    # ------------------------------------------------------------------ writing
+    def _writable(self) -> None:
+        if self.read_only:
+            raise EnvironmentProblem(f"{self.describe()} is open read-only")
+
+    def replace_case_graph(self, case_iri: str, graph: Graph) -> None:
+        """Replace the named graph of one case with ``graph``, atomically (one transaction)."""
+        self._writable()
+        name = f"<{case_iri}>"
+        body = graph_to_ntriples(graph)
+        try:
+            # Both operations run in the single transaction of one update request.
+            self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
+        except (OSError, SyntaxError) as exc:
+            raise EnvironmentProblem(f"{self.describe()}: cannot write case {case_iri}: {exc}") from None
+
+    def add_case_graphs(self, nquads: str) -> None:
+        """Add new case graphs given as N-Quads, in one transaction (all or nothing)."""
+        self._writable()
+        if not nquads:
+            return
+        try:
+            self._store.load(nquads, ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise EnvironmentProblem(f"{self.describe()}: cannot write cases: {exc}") from None
+
+    def load_ontology(self, knowledge: Any) -> None:
+        """Put the ontology into its named graph, replacing an older copy."""
+        self.replace_case_graph(str(ONTOLOGY_GRAPH), knowledge.graph)
+
+    def ontology_loaded(self) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)))
+
+    def flush(self) -> None:
+        if self.path is not None and not self.read_only:
+            try:
+                self._store.flush()
+            except OSError as exc:
+                raise EnvironmentProblem(f"{self.describe()}: {exc}") from None
+
+    def close(self) -> None:
+        """Release the store (pyoxigraph closes the database when the object is freed)."""
+        self.flush()
+        self._store = None  # type: ignore[assignment]
+
+
+def _store_problem(path: Optional[Path], exc: OSError) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        return (f"store {path} is locked: another netkg process (or an oxigraph server) has it open for writing; "
+                f"stop it, or open the store read-only")
+    return f"store {path} cannot be opened (corrupt or not an oxigraph store?): {text}"
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint, queried over HTTP POST with JSON results."""
+
+    kind = "remote"
+
+    def __init__(self, endpoint: str) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise InputError(f"--endpoint: expected an http(s) URL, got {endpoint!r}")
+        self.endpoint = endpoint
+
+    def describe(self) -> str:
+        return f"SPARQL endpoint {self.endpoint}"
+
+    def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
+               timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        if substitutions:
+            from netkg.queries import inline_values
+
+            query = inline_values(query, substitutions)
+        client = SPARQLWrapper(self.endpoint, agent=f"netkg/{__version__}")
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setTimeout(max(1, int(timeout)))
+        client.setQuery(query)
+        started = time.monotonic()
+        try:
+            data = client.query().convert()
+        except QueryBadFormed as exc:
+            raise InputError(f"the endpoint rejected the query: {exc}") from None
+        except SPARQLWrapperException as exc:
+            raise EnvironmentProblem(f"{self.describe()}: {exc}") from None
+        except OSError as exc:  # URLError, timeouts, refused connections
+            if time.monotonic() - started >= timeout:
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+            raise EnvironmentProblem(f"{self.describe()} cannot be reached: {exc}") from None
+        if not isinstance(data, dict):
+            raise EnvironmentProblem(f"{self.describe()} did not answer with SPARQL JSON results")
+        if "boolean" in data:
+            return Rows(["ask"], [{"ask": "true" if data["boolean"] else "false"}])
+        variables = list(data.get("head", {}).get("vars", []))
+        rows = []
+        for binding in data.get("results", {}).get("bindings", []):
+            row: dict[str, Optional[str]] = {}
+            for v in variables:
+                b = binding.get(v)
+                if b is None:
+                    row[v] = None
+                elif b.get("type") == "bnode":
+                    row[v] = f"_:{b['value']}"
+                else:
+                    row[v] = b["value"]
+            rows.append(row)
+        return Rows(variables, rows)
+
+
+def open_store(path: Optional[Union[str, Path]] = None, endpoint: Optional[str] = None,
+               read_only: bool = False) -> Store:
+    """The store at ``path`` (None: in memory) or the endpoint at ``endpoint``."""
+    if path is not None and endpoint is not None:
+        raise InputError("give either a store path or an endpoint, not both")
+    if endpoint is not None:
+        return RemoteStore(endpoint)
+    return EmbeddedStore(path, read_only=read_only)
+
+
+def iter_named_graphs(store: EmbeddedStore) -> Iterable[str]:
+    for g in store.raw.named_graphs():
+        if isinstance(g, ox.NamedNode):
+            yield g.value
