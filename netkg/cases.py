@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Literal as Lit, Optional
+from typing import Any, Iterable, Iterator, Literal as Lit, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -24,6 +24,7 @@ from netkg.vocabulary import NETKG, XSD, case_iri, tumour_iri
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_NESTING = 20
+MAX_NODES = 10_000  # values in one case; bounds the work spent on YAML alias bombs and the like
 CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 
 
@@ -42,7 +43,9 @@ TherapyCode = _choices(codes.THERAPIES)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    # strict: a number must be a number and a flag a boolean; "12", true or "yes" are
+    # rejected instead of being coerced (nothing is guessed).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class TumourRecord(_Strict):
@@ -182,6 +185,9 @@ def validate_case(data: Any, source: str = "<input>") -> CaseResult:
         return CaseResult(source, None, (CaseError(source, None, "(case)", f"a case must be a mapping of fields, got {type(data).__name__}"),))
     if _depth(data) > MAX_NESTING:
         return CaseResult(source, None, (CaseError(source, case_id, "(case)", f"nesting deeper than {MAX_NESTING} levels"),))
+    if _size(data) > MAX_NODES:
+        return CaseResult(source, None, (CaseError(source, case_id, "(case)",
+                                                   f"more than {MAX_NODES} values in one case; a case is a small mapping of fields"),))
     try:
         return CaseResult(source, CaseRecord.model_validate(data))
     except ValidationError as exc:
@@ -206,18 +212,60 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
+def _size(value: Any) -> int:
+    """How many values ``value`` holds, counting shared (aliased) values every time; stops past the limit."""
+    count = 0
+    stack = [value]
+    while stack and count <= MAX_NODES:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def check_unique_ids(results: Iterable[CaseResult]) -> list[CaseResult]:
+    """Reject every case whose id is used by more than one case of the batch.
+
+    A report must name exactly one case, so no occurrence of a duplicate id is
+    kept; the error names the id and every place it occurs.
+    """
+    results = list(results)
+    where: dict[str, list[str]] = {}
+    for r in results:
+        if r.record is not None:
+            where.setdefault(r.record.id, []).append(r.source)
+    out = []
+    for r in results:
+        places = where.get(r.record.id, []) if r.record is not None else []
+        if len(places) > 1:
+            assert r.record is not None
+            others = ", ".join(p for p in places if p != r.source) or r.source
+            out.append(CaseResult(r.source, None, (CaseError(
+                r.source, r.record.id, "id",
+                f"duplicate case id '{r.record.id}' (also used at {others}); every case in a batch needs its own id"),)))
+        else:
+            out.append(r)
+    return out
+
+
 def read_cases(path: str | Path) -> Iterator[CaseResult]:
     """Yield every case of a file or folder (``.json``, ``.jsonl``, ``.yaml``, ``.yml``), valid or not.
 
-    Raises :class:`CaseInputError` only when a file cannot be read or parsed at all.
+    Cases sharing an id are all rejected (:func:`check_unique_ids`).  Raises
+    :class:`CaseInputError` only when a file cannot be read or parsed at all.
     """
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".json", ".jsonl", ".yaml", ".yml"})
     else:
         files = [path]
+    results: list[CaseResult] = []
     for file in files:
-        yield from _read_file(file)
+        results.extend(_read_file(file))
+    yield from check_unique_ids(results)
 
 
 def _read_file(file: Path) -> Iterator[CaseResult]:
@@ -237,21 +285,78 @@ def _read_file(file: Path) -> Iterator[CaseResult]:
                 continue
             where = f"{source}:{n}"
             try:
-                data = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                yield CaseResult(where, None, (CaseError(where, None, "(line)", f"malformed JSON: {getattr(exc, 'msg', 'too deeply nested')}"),))
+                data = _parse_json(line)
+            except (ValueError, RecursionError) as exc:
+                yield CaseResult(where, None, (CaseError(where, None, "(line)", f"malformed JSON: {_parse_problem(exc)}"),))
                 continue
             yield validate_case(data, where)
         return
+    kind = "JSON" if suffix == ".json" else "YAML"
+    if not text.strip():
+        raise CaseInputError([CaseError(source, None, "(file)", f"empty file; expected one case (a {kind} mapping of fields) or a list of cases")])
     try:
-        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError, RecursionError) as exc:
-        kind = "JSON" if suffix == ".json" else "YAML"
-        detail = getattr(exc, "msg", None) or str(exc).splitlines()[0] if str(exc) else "too deeply nested"
-        raise CaseInputError([CaseError(source, None, "(file)", f"malformed {kind}: {detail}")]) from None
+        data = _parse_json(text) if suffix == ".json" else yaml.load(text, Loader=_CaseLoader)  # noqa: S506 - safe loader subclass
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:
+        raise CaseInputError([CaseError(source, None, "(file)", f"malformed {kind}: {_parse_problem(exc)}")]) from None
     items = data if isinstance(data, list) else [data]
     for n, item in enumerate(items):
         yield validate_case(item, source if len(items) == 1 else f"{source}[{n}]")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(f"field '{key}' is given twice in one mapping; give each field once")
+        out[key] = value
+    return out
+
+
+def _parse_json(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=_unique_pairs)
+
+
+class _CaseLoader(yaml.SafeLoader):
+    """PyYAML's safe loader (no Python object tags) that also refuses duplicate keys."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:  # unhashable key: the base class reports it
+                    continue
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(None, None, f"field '{key}' is given twice in one mapping; give each field once",
+                                                            key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse_problem(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "too deeply nested"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, yaml.MarkedYAMLError):
+        problem = exc.problem or exc.context or "cannot be parsed"
+        mark = exc.problem_mark or exc.context_mark
+        if "could not determine a constructor" in problem:
+            problem = f"{problem}; tags such as !!python/object are not allowed, only plain YAML values"
+        return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else problem
+    if isinstance(exc, (_DuplicateKey, yaml.YAMLError)):
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "integer string conversion" in text:
+        return "a number has too many digits"
+    return text
 
 
 def load_case(path: str | Path) -> CaseRecord:
