@@ -1,0 +1,38 @@
+"""Graph checks over the rule-therapy graph (see :mod:`netkg.graph`)."""
+
+from __future__ import annotations
+
+from netkg import vocabulary as V
+from netkg.checks import WARN, Check, CheckContext, register
+
+
+@register("unreachable-therapy", WARN, "every therapy is reached by some recommendation (directly or through the hierarchy)")
+def unreachable_therapy(check: Check, ctx: CheckContext):
+    from netkg.graph import unreachable_therapies
+
+    for t in unreachable_therapies(ctx.knowledge):
+        yield check.finding(t, V.RECOMMENDED, "", "no recommendation or consider axiom reaches this therapy")
+
+
+@register("untriggered-rule", WARN, "every recommendation and caution rule fires for some case of the example cohort")
+def untriggered_rule(check: Check, ctx: CheckContext):
+    from netkg.graph import untriggered_rules
+    from netkg.impact import DEFAULT_COHORT
+
+    cohort = ctx.cohort or DEFAULT_COHORT
+    if not cohort.exists():
+        return
+    for r in untriggered_rules(ctx.knowledge, cohort):
+        yield check.finding(r, "", "", f"no case in {cohort.name}/ triggers this rule (fast engine); "
+                            "add a case or review the rule's definition")
+
+
+@register("unsatisfiable-rule", WARN, "no rule is unsatisfiable (no case profile could ever trigger it)",
+          needs_reasoner=True)
+def unsatisfiable_rule(check: Check, ctx: CheckContext):
+    from netkg.checks.coherence import unsatisfiable_classes
+
+    _, unsat = unsatisfiable_classes(ctx)
+    for cls in unsat:
+        if cls in ctx.knowledge.rules:
+            yield check.finding(cls, "", "owl:Nothing", "rule is unsatisfiable: no case can ever trigger it")

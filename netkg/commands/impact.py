@@ -1,0 +1,30 @@
+"""``netkg impact``: which cohort cases change their report between two ontology versions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from netkg.errors import EXIT_OK
+
+NAME = "impact"
+HELP = "Reason a cohort under two ontology versions and list every case whose report changes, with the edits that caused it."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    old = parser.add_mutually_exclusive_group(required=True)
+    old.add_argument("--old", type=Path, help="the earlier ontology file")
+    old.add_argument("--old-rev", metavar="REV", help="the edit file at this git revision (e.g. HEAD, v0.1.0)")
+    parser.add_argument("--new", type=Path, default=None, help="the later ontology file (default: the edit file in the working tree)")
+    parser.add_argument("--cohort", type=Path, default=None, help="folder or file of cases (default: examples/cohort/)")
+    parser.add_argument("--engine", choices=("fast", "hermit"), default="fast")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    from netkg.impact import impact
+
+    report = impact(args.old, args.new, args.cohort, args.engine, args.old_rev)
+    print(json.dumps(report.to_dict(), indent=2) if args.format == "json" else report.to_text())
+    return EXIT_OK

@@ -1,0 +1,289 @@
+"""Impact analysis: which cases of a cohort change their report between two ontology versions.
+
+Every cohort case is reasoned under both versions (fast engine by default).
+A case *changes* when a therapy is added to or removed from its report, or
+moves to another category (strength).  Each change lists the rules that
+supported the therapy in either version, and the edits that caused it: the
+named entities whose description (their triples, including the blank-node
+axioms they own) differs between the versions, attributed to a rule when
+the entity is the rule itself or something its definition depends on.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_isomorphic
+
+from netkg import vocabulary as V
+from netkg.cases import CaseRecord, read_cases
+from netkg.errors import EnvironmentProblem, InputError
+from netkg.knowledge import DEFAULT_ONTOLOGY, Knowledge
+from netkg.reasoning import Classification
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_COHORT = REPO_ROOT / "examples" / "cohort"
+EDIT_FILE = "ontology/netkg-edit.ttl"
+CATEGORIES = ("recommended", "consider", "not_recommended", "contraindicated")
+
+
+# ------------------------------------------------------------------------------- cohort
+def load_cohort(cohort: Path) -> list[CaseRecord]:
+    """Every case of a cohort folder or file; invalid cases are an input error."""
+    cohort = Path(cohort)
+    if not cohort.exists():
+        raise InputError(f"--cohort: no such file or folder: {cohort}")
+    records, errors = [], []
+    for result in read_cases(cohort):
+        if result.record is None:
+            errors.extend(str(e) for e in result.errors)
+        else:
+            records.append(result.record)
+    if errors:
+        raise InputError("invalid cohort cases: " + "; ".join(errors[:5]))
+    return records
+
+
+def classify_cohort(knowledge: Knowledge, cohort: Path, engine: str = "fast") -> list[tuple[CaseRecord, Classification]]:
+    from netkg.cases import to_facts
+    from netkg.reasoning import make_reasoner
+
+    records = load_cohort(cohort)
+    reasoner = make_reasoner(knowledge, engine)
+    return list(zip(records, reasoner.classify_many([to_facts(r) for r in records])))
+
+
+def reason_cohort(knowledge: Knowledge, records: list[CaseRecord], engine: str = "fast") -> dict[str, dict]:
+    """case id -> {"therapies": {therapy: (category, rules)}, "rules": fired rules}."""
+    from netkg.pipeline import reason_records
+
+    try:
+        reasoned = reason_records(records, engine, knowledge)
+    except Exception as exc:  # the reference reasoner reports Java problems this way
+        if exc.__class__.__name__ == "ReasonerUnavailable":
+            raise EnvironmentProblem(str(exc)) from None
+        raise
+    out = {}
+    for item in reasoned:
+        data = item.report.to_dict()
+        therapies = {}
+        for cat in CATEGORIES:
+            for f in data.get(cat, []):
+                therapies[f["therapy"]] = (cat, tuple(sorted(r["iri"] for r in f["rules"])))
+        fired = frozenset(str(t) for t in item.classification.case_types if URIRef(t) in knowledge.rules)
+        out[item.record.id] = {"therapies": therapies, "rules": fired}
+    return out
+
+
+# ------------------------------------------------------------------------------- edits
+def _description(graph: Graph, subject: URIRef) -> Graph:
+    """The triples of ``subject`` and of every blank node it owns."""
+    out = Graph()
+    stack: list[object] = [subject]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):  # type: ignore[arg-type]
+            out.add((node, p, o))  # type: ignore[arg-type]
+            if isinstance(o, BNode):
+                stack.append(o)
+    return out
+
+
+def _references(graph: Graph, subject: URIRef) -> set[URIRef]:
+    return {o for _, _, o in _description(graph, subject)
+            if isinstance(o, URIRef) and str(o).startswith(str(V.NETKG)) and o != subject}
+
+
+@dataclass
+class Edit:
+    entity: str
+    kind: str  # added | removed | changed
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"entity": self.entity, "kind": self.kind, "added": self.added, "removed": self.removed}
+
+
+def _triple_text(graph: Graph, triple: tuple) -> str:
+    nm = graph.namespace_manager
+    return " ".join(t.n3(nm) if not isinstance(t, BNode) else "[]" for t in triple)
+
+
+def diff_entities(old: Graph, new: Graph) -> dict[URIRef, Edit]:
+    """Named entities whose description differs between two graphs."""
+    subjects = {s for s in old.subjects() if isinstance(s, URIRef)} | {s for s in new.subjects() if isinstance(s, URIRef)}
+    edits = {}
+    for s in sorted(subjects):
+        a, b = _description(old, s), _description(new, s)
+        if len(a) == len(b) and to_isomorphic(a) == to_isomorphic(b):
+            continue
+        kind = "added" if len(a) == 0 else "removed" if len(b) == 0 else "changed"
+        ia, ib = to_isomorphic(a), to_isomorphic(b)
+        only_a = ia - ib
+        only_b = ib - ia
+        for g in (only_a, only_b):
+            g.namespace_manager = new.namespace_manager
+        edits[s] = Edit(str(s), kind,
+                        added=sorted(_triple_text(only_b, t) for t in only_b),
+                        removed=sorted(_triple_text(only_a, t) for t in only_a))
+    return edits
+
+
+def dependencies(knowledge: Knowledge, entity: URIRef, _memo: Optional[dict] = None) -> set[URIRef]:
+    """Every netkg term the definition of ``entity`` refers to, transitively."""
+    memo = _memo if _memo is not None else {}
+    seen: set[URIRef] = set()
+    stack = [entity]
+    while stack:
+        e = stack.pop()
+        refs = memo.get(e)
+        if refs is None:
+            refs = memo[e] = _references(knowledge.graph, e)
+        for r in refs:
+            if r not in seen and r != entity:
+                seen.add(r)
+                stack.append(r)
+    return seen
+
+
+# ------------------------------------------------------------------------------- report
+@dataclass
+class TherapyChange:
+    therapy: str
+    therapy_label: str
+    kind: str  # added | removed | strength changed
+    old: Optional[str]
+    new: Optional[str]
+    rules: list[str]
+    caused_by: list[str]
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(vars(self))
+
+
+@dataclass
+class CaseImpact:
+    case_id: str
+    changes: list[TherapyChange]
+    rules_started: list[str]
+    rules_stopped: list[str]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"case_id": self.case_id, "changes": [c.to_dict() for c in self.changes],
+                "rules_started": self.rules_started, "rules_stopped": self.rules_stopped}
+
+
+@dataclass
+class ImpactReport:
+    old_version: str
+    new_version: str
+    cases: int
+    edits: list[Edit]
+    impacts: list[CaseImpact]
+
+    @property
+    def changed_cases(self) -> list[str]:
+        return [i.case_id for i in self.impacts]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"old": self.old_version, "new": self.new_version, "cases": self.cases,
+                "changed_cases": self.changed_cases, "edits": [e.to_dict() for e in self.edits],
+                "impacts": [i.to_dict() for i in self.impacts]}
+
+    def to_text(self) -> str:
+        lines = [f"old: {self.old_version}", f"new: {self.new_version}",
+                 f"{len(self.edits)} edited entities; {len(self.impacts)} of {self.cases} cases change their report"]
+        for e in self.edits:
+            lines.append(f"  edit {e.kind}: {_short(e.entity)} (+{len(e.added)} / -{len(e.removed)} triples)")
+        for i in self.impacts:
+            lines.append(f"case {i.case_id}:")
+            for c in i.changes:
+                lines.append(f"  {c.kind}: {c.therapy_label} ({c.old or '-'} -> {c.new or '-'}); "
+                             f"rules: {', '.join(map(_short, c.rules)) or '-'}; "
+                             f"caused by: {', '.join(map(_short, c.caused_by)) or 'unattributed'}")
+            if i.rules_started:
+                lines.append(f"  rules now firing: {', '.join(map(_short, i.rules_started))}")
+            if i.rules_stopped:
+                lines.append(f"  rules no longer firing: {', '.join(map(_short, i.rules_stopped))}")
+        return "\n".join(lines)
+
+
+def _short(iri: str) -> str:
+    return "netkg:" + iri[len(str(V.NETKG)):] if iri.startswith(str(V.NETKG)) else iri
+
+
+def analyse(old: Knowledge, new: Knowledge, records: list[CaseRecord], engine: str = "fast") -> ImpactReport:
+    """Reason ``records`` under both versions and explain every changed report."""
+    before = reason_cohort(old, records, engine)
+    after = reason_cohort(new, records, engine)
+    edits = diff_entities(old.graph, new.graph)
+    edited = set(edits)
+    memo_old: dict = {}
+    memo_new: dict = {}
+
+    def causes(rule: str) -> list[str]:
+        r = URIRef(rule)
+        deps = {r} | dependencies(old, r, memo_old) | dependencies(new, r, memo_new)
+        return sorted(str(e) for e in deps & edited)
+
+    impacts = []
+    for record in records:
+        cid = record.id
+        a, b = before[cid], after[cid]
+        changes = []
+        for therapy in sorted(set(a["therapies"]) | set(b["therapies"])):
+            old_cat, old_rules = a["therapies"].get(therapy, (None, ()))
+            new_cat, new_rules = b["therapies"].get(therapy, (None, ()))
+            if old_cat == new_cat:
+                continue
+            kind = "added" if old_cat is None else "removed" if new_cat is None else "strength changed"
+            rules = sorted(set(old_rules) | set(new_rules))
+            cause = sorted({c for rule in rules for c in causes(rule)})
+            label = new.label(URIRef(therapy)) if new_cat else old.label(URIRef(therapy))
+            changes.append(TherapyChange(therapy, label, kind, old_cat, new_cat, rules, cause))
+        if changes:
+            impacts.append(CaseImpact(cid, changes, sorted(b["rules"] - a["rules"]), sorted(a["rules"] - b["rules"])))
+    return ImpactReport(old.version, new.version, len(records), sorted(edits.values(), key=lambda e: e.entity), impacts)
+
+
+def ontology_at_revision(rev: str, workdir: Path, repo: Path = REPO_ROOT) -> Path:
+    """Write the edit file as of git revision ``rev`` into ``workdir``."""
+    try:
+        data = subprocess.run(["git", "-C", str(repo), "show", f"{rev}:{EDIT_FILE}"], capture_output=True,
+                              check=True, timeout=60).stdout
+    except FileNotFoundError:
+        raise EnvironmentProblem("git is not installed; use --old FILE instead of --old-rev") from None
+    except subprocess.CalledProcessError as exc:
+        raise InputError(f"--old-rev {rev}: {exc.stderr.decode(errors='replace').strip()}") from None
+    target = Path(workdir) / f"netkg-{rev.replace('/', '_')}.ttl"
+    target.write_bytes(data)
+    return target
+
+
+def impact(old: Optional[Path] = None, new: Optional[Path] = None, cohort: Optional[Path] = None,
+           engine: str = "fast", old_rev: Optional[str] = None) -> ImpactReport:
+    """The impact of moving from ``old`` (or the edit file at ``old_rev``) to ``new`` (default: the edit file)."""
+    from netkg.knowledge import KnowledgeError
+
+    records = load_cohort(Path(cohort or DEFAULT_COHORT))
+    with tempfile.TemporaryDirectory(prefix="netkg-impact-") as tmp:
+        if old_rev:
+            old = ontology_at_revision(old_rev, Path(tmp))
+        if old is None:
+            raise InputError("give --old FILE or --old-rev REV")
+        try:
+            k_old = Knowledge.load(old)
+            k_new = Knowledge.load(new or DEFAULT_ONTOLOGY)
+        except KnowledgeError as exc:
+            raise InputError(str(exc)) from None
+        return analyse(k_old, k_new, records, engine)
