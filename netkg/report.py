@@ -272,12 +272,15 @@ class ReportBuilder:
 
     def _merge(self, record: CaseRecord, classification: Classification,
                rows: list[tuple[str, URIRef, Rule, list[str]]]) -> list[Finding]:
-        """One finding per therapy and category; a therapy both recommended and to consider stays recommended."""
+        """One finding per therapy: the stronger of two positives (or of two negatives) absorbs the weaker."""
         by_key: dict[tuple[str, URIRef], Finding] = {}
         recommended = {t for c, t, _, _ in rows if c == "recommended"}
+        contraindicated = {t for c, t, _, _ in rows if c == "contraindicated"}
         for cat, therapy, rule, excluding in rows:
             if cat == "consider" and therapy in recommended:
                 cat = "recommended"
+            if cat == "not_recommended" and therapy in contraindicated:
+                cat = "contraindicated"
             f = by_key.get((cat, therapy))
             if f is None:
                 f = by_key[(cat, therapy)] = Finding(cat, str(therapy), self.k.label(therapy), [], [], [], {}, [])
