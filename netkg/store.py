@@ -186,7 +186,8 @@ class EmbeddedStore(Store):
         out: dict[str, str] = {}
         version = ox.NamedNode(str(NKR.knowledgeVersion))
         for quad in self._store.quads_for_pattern(None, version, None, None):
-            if isinstance(quad.graph_name, ox.NamedNode) and quad.subject == quad.graph_name:
+            if (isinstance(quad.graph_name, ox.NamedNode) and quad.subject == quad.graph_name
+                    and quad.graph_name.value != str(ONTOLOGY_GRAPH)):
                 out[quad.graph_name.value] = quad.object.value
         return out
 
@@ -220,8 +221,22 @@ class EmbeddedStore(Store):
             raise EnvironmentProblem(f"{self.describe()}: cannot write cases: {exc}") from None
 
     def load_ontology(self, knowledge: Any) -> None:
-        """Put the ontology into its named graph, replacing an older copy."""
-        self.replace_case_graph(str(ONTOLOGY_GRAPH), knowledge.graph)
+        """Put the ontology into its named graph, replacing an older copy.
+
+        The graph also records ``<ontology graph> nkr:knowledgeVersion "..."``.
+        """
+        g = Graph()
+        for triple in knowledge.graph:
+            g.add(triple)
+        g.add((ONTOLOGY_GRAPH, NKR.knowledgeVersion, Literal(knowledge.version)))
+        self.replace_case_graph(str(ONTOLOGY_GRAPH), g)
+
+    def ontology_version(self) -> Optional[str]:
+        """The knowledge version of the stored ontology, or None when it is not loaded."""
+        name = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        for quad in self._store.quads_for_pattern(name, ox.NamedNode(str(NKR.knowledgeVersion)), None, name):
+            return quad.object.value
+        return None
 
     def ontology_loaded(self) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)))
