@@ -227,7 +227,10 @@ def mapping_unverified(check: Check, ctx: CheckContext):
         for s, o in sorted(ctx.graph.subject_objects(prop)):
             system, code = _code_of(o, prop)
             if system in ("NCIT", "ATC") and code and code not in verified:
-                yield check.finding(s, prop, o, f"{system} code {code} is not in the verified terminology list")
+                historical = prop == NETKG.atcCodePre2021
+                yield check.finding(s, prop, o, f"{system} code {code} is not in the verified terminology list"
+                                    + (" (a historical code; verify against the ATC index of its year)" if historical else ""),
+                                    severity=INFO if historical else None)
 
 
 @register("dangling-reference", WARN, "every netkg term used in an axiom is declared")
