@@ -12,6 +12,7 @@ the entity is the rule itself or something its definition depends on.
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,14 +129,10 @@ def diff_entities(old: Graph, new: Graph) -> dict[URIRef, Edit]:
         if len(a) == len(b) and to_isomorphic(a) == to_isomorphic(b):
             continue
         kind = "added" if len(a) == 0 else "removed" if len(b) == 0 else "changed"
-        ia, ib = to_isomorphic(a), to_isomorphic(b)
-        only_a = ia - ib
-        only_b = ib - ia
-        for g in (only_a, only_b):
-            g.namespace_manager = new.namespace_manager
-        edits[s] = Edit(str(s), kind,
-                        added=sorted(_triple_text(only_b, t) for t in only_b),
-                        removed=sorted(_triple_text(only_a, t) for t in only_a))
+        # blank nodes print as [], so a changed value shows as one removed and one added triple
+        ta = Counter(_triple_text(new, t) for t in a)
+        tb = Counter(_triple_text(new, t) for t in b)
+        edits[s] = Edit(str(s), kind, added=sorted((tb - ta).elements()), removed=sorted((ta - tb).elements()))
     return edits
 
 
