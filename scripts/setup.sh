@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up netkg on a fresh machine: Java for HermiT (when missing and we may install it),
+# a virtual environment in .venv, and the package (with test extras when asked: `setup.sh test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v java >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "netkg setup: installing a Java runtime for the HermiT reasoner (default-jre-headless)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+  else
+    echo "netkg setup: no Java runtime found. HermiT (the reference reasoner) needs Java 11 or newer;" >&2
+    echo "  install one (Debian/Ubuntu: sudo apt-get install default-jre-headless) or use --engine fast." >&2
+  fi
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "${1:-}" = "test" ]; then
+  .venv/bin/python -m pip install -q -e '.[test]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
