@@ -14,7 +14,8 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from decimal import Decimal
+from typing import Optional, Union
 
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -78,7 +79,7 @@ class Item:
     applies_to: tuple[URIRef, ...]
     statements: tuple[str, ...]
     sources: tuple[URIRef, ...]
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Union[str, int, float]] = field(default_factory=dict)
 
 
 class Knowledge:
@@ -231,7 +232,7 @@ class Knowledge:
                              "comparator", "comparatorValue", "trial", "population"):
                     v = self.graph.value(iri, NETKG[prop])
                     if v is not None:
-                        fields[prop] = str(v)
+                        fields[prop] = _plain(v)
                 out.append(Item(
                     iri=iri, kind=kind, label=self.label(iri), text=self.definition(iri),  # type: ignore[arg-type]
                     applies_to=tuple(sorted(self.graph.objects(iri, V.APPLIES_TO))),  # type: ignore[arg-type]
@@ -254,3 +255,11 @@ class Knowledge:
     @cached_property
     def deprecated(self) -> frozenset[URIRef]:
         return frozenset(s for s in self.graph.subjects(OWL.deprecated, Literal(True)) if isinstance(s, URIRef))
+
+
+def _plain(value: object) -> Union[str, int, float]:
+    """A literal as JSON-ready Python: numbers as int or float, anything else as text."""
+    if isinstance(value, Literal) and isinstance(value.toPython(), (Decimal, int, float)) and not isinstance(value.toPython(), bool):
+        number = Decimal(str(value))
+        return int(number) if number == number.to_integral_value() else float(number)
+    return str(value)
