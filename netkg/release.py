@@ -47,8 +47,22 @@ def parse(path: Path) -> Graph:
 
 
 def canonical_text(graph: Graph) -> str:
-    """The canonical serialisation of a graph."""
-    return graph.serialize(format=CANONICAL_FORMAT)
+    """The canonical serialisation of a graph.
+
+    rdflib's ``longturtle`` orders named subjects by IRI but writes top-level
+    anonymous axioms (``[] a owl:AllDisjointClasses ...``) in the order the
+    triples were read; those blocks are sorted here so that the text depends
+    only on the graph.
+    """
+    text = graph.serialize(format=CANONICAL_FORMAT)
+    sep = "\n.\n\n"
+    body = text.rstrip("\n")
+    if body.endswith("\n."):
+        body = body[:-2]
+    blocks = body.split(sep)
+    named = [b for b in blocks if not b.lstrip().startswith("[]")]
+    anonymous = sorted(b for b in blocks if b.lstrip().startswith("[]"))
+    return sep.join(named + anonymous) + "\n.\n"
 
 
 def is_canonical(path: Path) -> bool:
