@@ -1,0 +1,110 @@
+"""``netkg query``: run a named SPARQL query (``.rq``) against a store, an endpoint, or cases."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from netkg.errors import EXIT_OK, InputError
+from netkg.reasoning import ENGINES
+from netkg.store import DEFAULT_TIMEOUT_S, Rows
+
+NAME = "query"
+HELP = ("Run a SPARQL query file with typed parameters against a store (--store), an endpoint (--endpoint) "
+        "or case files reasoned on the fly (--case); read-only.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="a .rq query file (see docs/queries.md)")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--store", type=Path, help="store directory written by 'netkg reason' (opened read-only)")
+    where.add_argument("--endpoint", help="SPARQL endpoint URL, e.g. http://127.0.0.1:7878/query")
+    where.add_argument("--case", type=Path, nargs="+", metavar="CASEFILE",
+                       help="case file(s) or folder(s), reasoned into an in-memory store first")
+    parser.add_argument("--engine", choices=ENGINES, default="fast", help="engine for --case (default fast)")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter (repeatable)")
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default table)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="time limit in seconds (default 60)")
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise InputError(f"--param: expected NAME=VALUE, got {item!r}")
+        if name in params:
+            raise InputError(f"--param: '{name}' given twice")
+        params[name] = value
+    return params
+
+
+def run(args: argparse.Namespace) -> int:
+    from netkg.queries import load_query, run_query
+    from netkg.store import EmbeddedStore, RemoteStore
+
+    query = load_query(args.file)
+    params = parse_params(args.param)
+    if args.timeout <= 0:
+        raise InputError("--timeout must be positive")
+    if args.endpoint:
+        store = RemoteStore(args.endpoint)
+    elif args.store:
+        store = EmbeddedStore(args.store, read_only=True)
+    else:
+        store = _reason_cases(args.case, args.engine)
+    rows = run_query(query, store, params, timeout=args.timeout)
+    write(rows, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def _reason_cases(paths: list[Path], engine: str):
+    from netkg.batch import reason_into_store
+    from netkg.cases import CaseInputError, read_cases
+    from netkg.store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    try:
+        results = [r for p in paths for r in read_cases(p)]
+    except CaseInputError as exc:
+        raise InputError(str(exc)) from None
+    summary = reason_into_store(results, store, engine=engine, workers=1)
+    if summary.invalid:
+        raise InputError("invalid case(s):\n" + "\n".join(str(e) for e in summary.invalid))
+    return store
+
+
+def write(rows: Rows, fmt: str, out) -> None:
+    if fmt == "json":
+        json.dump({"variables": rows.variables, "rows": rows.rows}, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif fmt == "csv":
+        w = csv.writer(out)
+        w.writerow(rows.variables)
+        for r in rows.rows:
+            w.writerow(["" if r.get(v) is None else r[v] for v in rows.variables])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for v in rows.variables:
+            table.add_column(v, overflow="fold")
+        for r in rows.rows:
+            table.add_row(*("" if r.get(v) is None else _short(r[v]) for v in rows.variables))
+        console = Console(file=out, width=None if out.isatty() else 200)
+        console.print(table)
+        console.print(f"{len(rows)} row(s)", markup=False, highlight=False)
+
+
+_SHORT = {"https://w3id.org/netkg/report#": "nkr:", "https://w3id.org/netkg/case/": "case:", "https://w3id.org/netkg/": "netkg:"}
+
+
+def _short(value: str) -> str:
+    for long, short in _SHORT.items():
+        if value.startswith(long):
+            return short + value[len(long):]
+    return value
