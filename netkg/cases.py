@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal as Lit, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rdflib import Literal
 
 from netkg import codes
@@ -40,6 +40,10 @@ DiseaseCourse = _choices(codes.DISEASE_COURSE)
 Syndrome = _choices(codes.SYNDROMES)
 Complication = _choices(codes.PRIMARY_COMPLICATIONS)
 TherapyCode = _choices(codes.THERAPIES)
+
+
+_LIST_CODES = {"metastatic_sites": codes.METASTATIC_SITES, "prior_therapies": codes.THERAPIES,
+               "primary_complications": codes.PRIMARY_COMPLICATIONS}
 
 
 class _Strict(BaseModel):
@@ -87,6 +91,16 @@ class CaseRecord(_Strict):
     pancreatoduodenectomy: Optional[bool] = None
     complete_resection: Optional[bool] = None
     primary_complications: Optional[list[Complication]] = None  # type: ignore[valid-type]
+
+    @field_validator("metastatic_sites", "prior_therapies", "primary_complications", mode="after")
+    @classmethod
+    def _canonical_order(cls, value: Optional[list[str]], info: Any) -> Optional[list[str]]:
+        """These lists are sets: keep them in the order of :mod:`netkg.codes`, so the order
+        they arrive in never changes the record, its facts or its report."""
+        if value is None:
+            return None
+        order = list(_LIST_CODES[info.field_name])
+        return sorted(value, key=lambda code: (order.index(code), code))
 
     @model_validator(mode="after")
     def _consistent(self) -> "CaseRecord":
