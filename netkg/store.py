@@ -132,7 +132,7 @@ class EmbeddedStore(Store):
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             raise EnvironmentProblem(_store_problem(self.path, exc)) from None
 
     def describe(self) -> str:
@@ -264,7 +264,7 @@ class EmbeddedStore(Store):
         self._store = None  # type: ignore[assignment]
 
 
-def _store_problem(path: Optional[Path], exc: OSError) -> str:
+def _store_problem(path: Optional[Path], exc: Exception) -> str:
     text = str(exc)
     if "lock" in text.lower():
         return (f"store {path} is locked: another netkg process (or an oxigraph server) has it open for writing; "
