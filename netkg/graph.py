@@ -37,9 +37,11 @@ EDGE_COLOURS = {
 THERAPY_FAMILIES = (V.RECOMMENDATION_RULE, V.CAUTION_RULE)
 
 
-def node_id(iri: URIRef) -> str:
+def node_id(iri: URIRef, kind: str = "therapy") -> str:
+    """``<kind>:<local name>``: a rule and a therapy never share a node, even if they shared an IRI."""
     text = str(iri)
-    return text[len(str(NETKG)):] if text.startswith(str(NETKG)) else text
+    local = text[len(str(NETKG)):] if text.startswith(str(NETKG)) else text
+    return f"{kind}:{local}"
 
 
 def components(knowledge: Knowledge, therapy: URIRef) -> list[URIRef]:
@@ -65,18 +67,18 @@ def build_graph(knowledge: Knowledge) -> nx.DiGraph:
                 G.add_edge(node_id(t), node_id(parent), kind="subclass")
         for drug in components(knowledge, t):
             drugs.add(drug)
-            G.add_node(node_id(drug), kind="drug", label=knowledge.label(drug), iri=str(drug))
-            G.add_edge(node_id(t), node_id(drug), kind="component")
+            G.add_node(node_id(drug, "drug"), kind="drug", label=knowledge.label(drug), iri=str(drug))
+            G.add_edge(node_id(t), node_id(drug, "drug"), kind="component")
     for rule in sorted(knowledge.rules.values(), key=lambda r: str(r.iri)):
         if rule.family not in THERAPY_FAMILIES:
             continue
-        G.add_node(node_id(rule.iri), kind="rule", label=rule.label, iri=str(rule.iri),
-                   family=node_id(rule.family), line=node_id(rule.line) if rule.line else "",
+        G.add_node(node_id(rule.iri, "rule"), kind="rule", label=rule.label, iri=str(rule.iri),
+                   family=str(rule.family), line=str(rule.line) if rule.line else "",
                    statements=",".join(rule.statements))
         for ax in rule.axioms:
             if node_id(ax.therapy) not in G:
                 G.add_node(node_id(ax.therapy), kind="therapy", label=knowledge.label(ax.therapy), iri=str(ax.therapy))
-            G.add_edge(node_id(rule.iri), node_id(ax.therapy), kind=STRENGTH_NAMES[ax.strength])
+            G.add_edge(node_id(rule.iri, "rule"), node_id(ax.therapy), kind=STRENGTH_NAMES[ax.strength])
     return G
 
 
@@ -111,7 +113,8 @@ def draw(G: nx.DiGraph, path: str | Path, title: str = "netkg decision graph") -
         x = 1.0 if G.nodes[n]["kind"] == "therapy" else 1.45
         pos[n] = (x, height - i * height / max(len(targets), 1))
     fig, ax = plt.subplots(figsize=(13, max(8, height * 0.24)))
-    for kind, colour in EDGE_COLOURS.items():
+    drawn = {k: c for k, c in EDGE_COLOURS.items() if k != "subclass"}  # the hierarchy is in the GraphML only
+    for kind, colour in drawn.items():
         edges = [(u, v) for u, v, d in G.edges(data=True) if d["kind"] == kind]
         if not edges:
             continue
@@ -122,12 +125,12 @@ def draw(G: nx.DiGraph, path: str | Path, title: str = "netkg decision graph") -
     nx.draw_networkx_nodes(G, pos, nodelist=targets, node_size=18, node_color="#16a085", ax=ax)
     for n in rules:
         x, y = pos[n]
-        ax.text(x - 0.02, y, n, ha="right", va="center", fontsize=6)
+        ax.text(x - 0.02, y, n.split(":", 1)[1], ha="right", va="center", fontsize=6)
     for n in targets:
         x, y = pos[n]
         ax.text(x + 0.02, y, G.nodes[n]["label"], ha="left", va="center", fontsize=6)
-    ax.legend(handles=[Line2D([0], [0], color=c, lw=2, label=k) for k, c in EDGE_COLOURS.items()],
-              loc="lower center", ncol=7, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.04))
+    ax.legend(handles=[Line2D([0], [0], color=c, lw=2, label=k) for k, c in drawn.items()],
+              loc="lower center", ncol=6, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.04))
     ax.set_title(title, fontsize=10)
     ax.set_xlim(-0.9, 2.0)
     ax.axis("off")

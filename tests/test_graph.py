@@ -14,9 +14,9 @@ def test_graph_has_typed_edges():
     G = build_graph(Knowledge.load())
     kinds = {d["kind"] for _, _, d in G.edges(data=True)}
     assert {"recommended", "consider", "contraindicated", "subclass", "component"} <= kinds
-    assert G.nodes["NECPlatinumEtoposide"]["kind"] == "rule"
-    assert G.edges["NECPlatinumEtoposide", "PlatinumEtoposide"]["kind"] == "recommended"
-    assert G.edges["CisplatinEtoposide", "Cisplatin"]["kind"] == "component"
+    assert G.nodes["rule:NECPlatinumEtoposide"]["kind"] == "rule"
+    assert G.edges["rule:NECPlatinumEtoposide", "therapy:PlatinumEtoposide"]["kind"] == "recommended"
+    assert G.edges["therapy:CisplatinEtoposide", "drug:Cisplatin"]["kind"] == "component"
 
 
 def test_graph_cli_writes_svg_and_graphml(tmp_path, capsys):
