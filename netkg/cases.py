@@ -174,6 +174,13 @@ _ALLOWED_FIELDS = {
 }
 
 
+_REQUIRED_HINT = {
+    "id": ": the case id, 1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit",
+    "tumour": f": a mapping with at least primary_site; allowed fields: {', '.join(sorted(TumourRecord.model_fields))}",
+    "tumour.primary_site": f"; one of: {', '.join(codes.PRIMARY_SITES)}",
+}
+
+
 def _explain(err: dict[str, Any]) -> tuple[str, str]:
     loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
     kind = err["type"]
@@ -182,7 +189,7 @@ def _explain(err: dict[str, Any]) -> tuple[str, str]:
         parent = loc.rsplit(".", 1)[0] if "." in loc else ""
         return loc, f"unknown field; allowed fields here: {', '.join(_ALLOWED_FIELDS.get(parent, []))}"
     if kind == "missing":
-        return loc, "this field is required"
+        return loc, "this field is required" + _REQUIRED_HINT.get(loc, "")
     if kind == "string_pattern_mismatch":
         return loc, "must be 1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"
     text = err["msg"]
@@ -197,11 +204,11 @@ def validate_case(data: Any, source: str = "<input>") -> CaseResult:
     case_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
     if not isinstance(data, dict):
         return CaseResult(source, None, (CaseError(source, None, "(case)", f"a case must be a mapping of fields, got {type(data).__name__}"),))
-    if _depth(data) > MAX_NESTING:
-        return CaseResult(source, None, (CaseError(source, case_id, "(case)", f"nesting deeper than {MAX_NESTING} levels"),))
     if _size(data) > MAX_NODES:
         return CaseResult(source, None, (CaseError(source, case_id, "(case)",
                                                    f"more than {MAX_NODES} values in one case; a case is a small mapping of fields"),))
+    if _depth(data) > MAX_NESTING:
+        return CaseResult(source, None, (CaseError(source, case_id, "(case)", f"nesting deeper than {MAX_NESTING} levels"),))
     try:
         return CaseResult(source, CaseRecord.model_validate(data))
     except ValidationError as exc:
