@@ -233,7 +233,7 @@ def catalogue(root: Path = QUERY_ROOT) -> str:
                 out += [f"| `{p.name}` | {p.type} | {p.description} |" for p in q.params]
                 out.append("")
             for ex in q.examples:
-                out += ["```", f"netkg query {rel} {ex}".rstrip(), "```", ""]
+                out += ["```", f"netkg query {rel} --store STORE {ex}".rstrip(), "```", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
