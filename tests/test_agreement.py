@@ -1,0 +1,168 @@
+"""The fast path gives exactly HermiT's answers, on generated cases that hit every rule.
+
+The generated set (:mod:`netkg.generate`) is checked first for what it must
+exercise: every rule class of the ontology, every grade class and every grade
+boundary value.  Then both reasoners classify it and every case must get the
+same inferred classes for the case and for its tumour.
+
+HermiT tests need Java and are marked ``java``.  Sizes can be changed with
+``NETKG_AGREEMENT_CASES`` (default 2000), ``NETKG_HERMIT_CHUNK`` (cases per
+HermiT run, default 25, see ``docs/benchmarks.md``) and
+``NETKG_AGREEMENT_WORKERS`` (parallel HermiT runs, default: CPU count).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import pytest
+from rdflib import URIRef
+
+from netkg.cases import validate_case, to_facts
+from netkg.facts import CaseFacts
+from netkg.generate import (
+    DIFFERENTIATIONS,
+    KI67_BOUNDARIES,
+    METASTATIC_SITES,
+    MITOTIC_BOUNDARIES,
+    PRIMARY_SITES,
+    TEMPLATES,
+    generate_cases,
+)
+from netkg.knowledge import Knowledge
+from netkg.reasoning.fast import FastReasoner
+from netkg.reasoning.result import Classification
+from netkg.vocabulary import NETKG
+
+N_CASES = int(os.environ.get("NETKG_AGREEMENT_CASES", "2000"))
+CHUNK = int(os.environ.get("NETKG_HERMIT_CHUNK", "25"))
+WORKERS = int(os.environ.get("NETKG_AGREEMENT_WORKERS", str(os.cpu_count() or 1)))
+COVERAGE_CASES = 2000
+GRADES = (NETKG.NETG1, NETKG.NETG2, NETKG.NETG3, NETKG.NEC)
+
+needs_java = pytest.mark.skipif(
+    not (os.environ.get("NETKG_JAVA") or shutil.which("java")),
+    reason="HermiT (the reference reasoner) needs a Java runtime on PATH or NETKG_JAVA; none found")
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return Knowledge.load()
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[dict[str, Any]]:
+    return generate_cases(max(N_CASES, COVERAGE_CASES))
+
+
+@pytest.fixture(scope="module")
+def facts(cases: list[dict[str, Any]]) -> list[CaseFacts]:
+    out = []
+    for case in cases:
+        result = validate_case(case, "generated")
+        assert result.record is not None, f"generated case is invalid: {result.errors}\n{json.dumps(case)}"
+        out.append(to_facts(result.record))
+    return out
+
+
+@pytest.fixture(scope="module")
+def fast_results(knowledge: Knowledge, facts: list[CaseFacts]) -> list[Classification]:
+    return FastReasoner(knowledge).classify_many(facts)
+
+
+def _short(iris: frozenset[URIRef]) -> list[str]:
+    return sorted(str(i).rsplit("/", 1)[-1] for i in iris)
+
+
+# ---------------------------------------------------------------- the generated set
+def test_generator_is_deterministic() -> None:
+    assert generate_cases(50, seed=3) == generate_cases(50, seed=3)
+    assert generate_cases(50, seed=3) != generate_cases(50, seed=4)
+    assert len({c["id"] for c in generate_cases(500)}) == 500
+
+
+def test_every_rule_class_is_hit(knowledge: Knowledge, fast_results: list[Classification]) -> None:
+    hit = Counter(t for r in fast_results[:COVERAGE_CASES] for t in r.case_types)
+    never = sorted(str(rule) for rule in knowledge.rules if not hit[rule])
+    assert knowledge.rules, "no rule classes found in the ontology"
+    assert not never, f"rule classes no generated case reaches in the first {COVERAGE_CASES}: {never}"
+
+
+def test_every_grade_class_is_hit(fast_results: list[Classification]) -> None:
+    hit = Counter(t for r in fast_results[:COVERAGE_CASES] for t in r.tumour_types)
+    assert all(hit[g] for g in GRADES), {str(g): hit[g] for g in GRADES}
+
+
+def test_grade_boundaries_and_unknowns_are_present(cases: list[dict[str, Any]]) -> None:
+    first = cases[:COVERAGE_CASES]
+    tumours = [c["tumour"] for c in first]
+    ki67 = {t.get("ki67") for t in tumours}
+    mitoses = {t.get("mitotic_count") for t in tumours}
+    assert set(KI67_BOUNDARIES) <= ki67 and None in ki67
+    assert set(MITOTIC_BOUNDARIES) <= mitoses and None in mitoses
+    assert any("ki67" not in t and "mitotic_count" not in t for t in tumours)
+    for value in KI67_BOUNDARIES + (None,):
+        for differentiation in DIFFERENTIATIONS:
+            if differentiation == "poor" and value is not None and value <= 20:
+                continue  # contradictory unless the mitotic count is above 20
+            assert any(t.get("ki67") == value and t.get("differentiation", "unknown") == differentiation for t in tumours), \
+                (value, differentiation)
+    assert {t["primary_site"] for t in tumours} == set(PRIMARY_SITES)
+    assert {s for c in first for s in c.get("metastatic_sites") or ()} == set(METASTATIC_SITES)
+    assert any("metastatic_sites" not in c for c in first) and any(c.get("metastatic_sites") == [] for c in first)
+    for optional in ("age", "ecog", "disease_course", "primary_resected", "primary_complications", "liver"):
+        assert any(optional not in c for c in first), optional
+
+
+# ---------------------------------------------------------------- HermiT agreement
+def _hermit_worker(batch: list[dict[str, Any]], chunk: int) -> list[tuple[str, frozenset[URIRef], frozenset[URIRef]]]:
+    """Classify ``batch`` with HermiT in a separate process (one JVM per chunk)."""
+    from netkg.reasoning.reference import HermitReasoner
+
+    reasoner = HermitReasoner(Knowledge.load(), chunk_size=chunk)
+    records = [to_facts(validate_case(c).record) for c in batch]  # type: ignore[arg-type]
+    return [(r.case_id, r.case_types, r.tumour_types) for r in reasoner.classify_many(records)]
+
+
+def _hermit(cases: list[dict[str, Any]]) -> list[tuple[str, frozenset[URIRef], frozenset[URIRef]]]:
+    """HermiT's answers for ``cases``, chunks spread over ``WORKERS`` processes, in input order."""
+    batches = [cases[i:i + CHUNK] for i in range(0, len(cases), CHUNK)]
+    if WORKERS <= 1:
+        return [row for b in batches for row in _hermit_worker(b, CHUNK)]
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        return [row for rows in pool.map(_hermit_worker, batches, [CHUNK] * len(batches)) for row in rows]
+
+
+def _compare(cases: list[dict[str, Any]], fast: list[Classification]) -> None:
+    reference = _hermit(cases)
+    assert len(reference) == len(fast) == len(cases)
+    failures = []
+    for case, (case_id, case_types, tumour_types), mine in zip(cases, reference, fast):
+        assert case_id == mine.case_id == case["id"]
+        if (case_types, tumour_types) != (mine.case_types, mine.tumour_types):
+            failures.append(
+                f"{json.dumps(case)}\n"
+                f"  case   HermiT only: {_short(case_types - mine.case_types)}  fast only: {_short(mine.case_types - case_types)}\n"
+                f"  tumour HermiT only: {_short(tumour_types - mine.tumour_types)}  fast only: {_short(mine.tumour_types - tumour_types)}")
+    assert not failures, f"{len(failures)} of {len(cases)} cases differ:\n" + "\n".join(failures[:20])
+
+
+@pytest.mark.java
+@needs_java
+def test_fast_agrees_with_hermit_on_every_template(cases: list[dict[str, Any]], fast_results: list[Classification]) -> None:
+    """One full cycle of the stream: every rule template and a quarter of the grade grid."""
+    n = 4 * len(TEMPLATES)
+    _compare(cases[:n], fast_results[:n])
+
+
+@pytest.mark.java
+@pytest.mark.slow
+@needs_java
+def test_fast_agrees_with_hermit(cases: list[dict[str, Any]], fast_results: list[Classification]) -> None:
+    """Every one of ``NETKG_AGREEMENT_CASES`` generated cases gets identical classes from both paths."""
+    _compare(cases[:N_CASES], fast_results[:N_CASES])
