@@ -157,3 +157,21 @@ def test_unsatisfiable_class_is_caught(tmp_path, capsys):
 def test_bad_usage_exits_2(tmp_path):
     assert main(["check", "--ontology", str(tmp_path / "nope.ttl"), "--no-reasoner"]) == 2
     assert main(["check", "--no-reasoner", "--only", "no-such-check"]) == 2
+
+
+def test_missing_java_is_an_environment_problem(monkeypatch):
+    monkeypatch.setenv("NETKG_JAVA", "/nonexistent/java")
+    assert main(["check", "--only", "coherence"]) == 3
+
+
+def test_a_new_violation_query_is_a_check(tmp_path, capsys):
+    (tmp_path / "everolimus-violation.rq").write_text(
+        "# title: Everolimus is mentioned\n# problem: test query\n# fix: none\n# severity: WARN\n"
+        "PREFIX netkg: <https://w3id.org/netkg/>\n"
+        "SELECT ?entity ?property ?value WHERE { BIND(netkg:Everolimus AS ?entity) "
+        "netkg:Everolimus ?property ?value . FILTER(?property = netkg:atcCode) }\n", encoding="utf-8")
+    assert main(["check", "--no-reasoner", "--queries", str(tmp_path), "--only", "qc-everolimus",
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["check"], f["severity"], f["entity"], f["value"]) for f in data["findings"]] == [
+        ("qc-everolimus", "WARN", "netkg:Everolimus", "L01EG02")]
