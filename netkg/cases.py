@@ -57,8 +57,8 @@ class TumourRecord(_Strict):
 
     primary_site: PrimarySite  # type: ignore[valid-type]
     differentiation: Differentiation = "unknown"  # type: ignore[valid-type]
-    ki67: Optional[float] = Field(None, ge=0, le=100, description="Ki-67 index in percent")
-    mitotic_count: Optional[float] = Field(None, ge=0, le=1000, description="mitoses per 2 mm2")
+    ki67: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=100, description="Ki-67 index in percent")
+    mitotic_count: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=1000, description="mitoses per 2 mm2")
     sstr_status: SSTRStatus = "unknown"  # type: ignore[valid-type]
     functioning: Optional[bool] = None
     syndrome: Optional[Syndrome] = None  # type: ignore[valid-type]
@@ -68,8 +68,8 @@ class LiverBurden(_Strict):
     """Extent of liver metastases."""
 
     lesion_count: Optional[int] = Field(None, ge=1, le=1000)
-    largest_lesion_cm: Optional[float] = Field(None, gt=0, le=50)
-    involvement_percent: Optional[float] = Field(None, ge=0, le=100)
+    largest_lesion_cm: Optional[float] = Field(None, allow_inf_nan=False, gt=0, le=50)
+    involvement_percent: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=100)
     resectable: Optional[bool] = None
 
 
@@ -82,7 +82,7 @@ class CaseRecord(_Strict):
     tumour: TumourRecord
     metastatic_sites: Optional[list[MetastaticSite]] = None  # type: ignore[valid-type]
     liver: Optional[LiverBurden] = None
-    resectable_burden_percent: Optional[float] = Field(None, ge=0, le=100)
+    resectable_burden_percent: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=100)
     disease_course: DiseaseCourse = "unknown"  # type: ignore[valid-type]
     rapid_progression: Optional[bool] = None
     months_stable: Optional[int] = Field(None, ge=0, le=600)
@@ -193,7 +193,7 @@ def _explain(err: dict[str, Any]) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         return loc, "must be 1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"
     text = err["msg"]
-    if kind == "literal_error" or kind.endswith("_type") or kind.startswith(("greater", "less")):
+    if kind in ("literal_error", "finite_number") or kind.endswith("_type") or kind.startswith(("greater", "less")):
         shown = json.dumps(got)[:60] if not isinstance(got, (dict, list)) else type(got).__name__
         text = f"{text} (got {shown})"
     return loc, text
@@ -289,12 +289,19 @@ def read_cases(path: str | Path) -> Iterator[CaseResult]:
     yield from check_unique_ids(results)
 
 
+def _bytes_text(n: int) -> str:
+    for unit, size in (("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:g} {unit}"
+    return f"{n} bytes"
+
+
 def _read_file(file: Path) -> Iterator[CaseResult]:
     source = str(file)
     if not file.exists():
         raise CaseInputError([CaseError(source, None, "(file)", "no such file")])
     if file.stat().st_size > MAX_FILE_BYTES:
-        raise CaseInputError([CaseError(source, None, "(file)", f"file larger than {MAX_FILE_BYTES // 2**20} MiB; split it")])
+        raise CaseInputError([CaseError(source, None, "(file)", f"file larger than {_bytes_text(MAX_FILE_BYTES)}; split it")])
     try:
         text = file.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError) as exc:
