@@ -91,7 +91,18 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--port must be between 1 and 65535")
     cmd = server_command(args.store, args.port, args.timeout)
     print(f"SPARQL endpoint (read-only): http://127.0.0.1:{args.port}/query  -- Ctrl-C to stop", file=sys.stderr)
+    import signal
+
+    proc = subprocess.Popen(cmd)
+
+    def _stop(signum, frame):  # SIGTERM to netkg stops the server too
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        return subprocess.call(cmd)
+        return proc.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        stop_server(proc)
+        signal.signal(signal.SIGTERM, previous)
