@@ -135,8 +135,16 @@ class Knowledge:
 
     # ------------------------------------------------------------------ labels
     def label(self, iri: URIRef) -> str:
-        value = self.graph.value(iri, RDFS.label)
-        return str(value) if value is not None else str(iri).rsplit("/", 1)[-1]
+        """The rdfs:label of a term (its local name when it has none); memoised."""
+        cached = self._labels.get(iri)
+        if cached is None:
+            value = self.graph.value(iri, RDFS.label)
+            cached = self._labels[iri] = str(value) if value is not None else str(iri).rsplit("/", 1)[-1]
+        return cached
+
+    @cached_property
+    def _labels(self) -> dict[URIRef, str]:
+        return {}
 
     def definition(self, iri: URIRef) -> str:
         return str(self.graph.value(iri, SKOS.definition) or "")

@@ -215,6 +215,15 @@ class ReportBuilder:
     def __init__(self, knowledge: Knowledge) -> None:
         self.k = knowledge
         self.defs = definitions(knowledge.graph)
+        # Derived once per knowledge: what each rule's definition names, depends on, and reads as.
+        self.named = {iri: _named_in(expr) for iri, expr in self.defs.items()}
+        self.props = {iri: properties_used(expr, self.defs) for iri, expr in self.defs.items()}
+        self.rendered = {iri: render(expr, knowledge.label) for iri, expr in self.defs.items()}
+        self.rule_evidence: dict[URIRef, list[dict[str, Any]]] = {}
+        for item in knowledge.items:
+            if item.kind == V.EVIDENCE:
+                for target in item.applies_to:
+                    self.rule_evidence.setdefault(target, []).append(self._item_dict(item))
 
     def source(self, rule: Rule) -> Source:
         return Source(str(rule.iri), rule.label, list(rule.statements), [self.k.article_id(a) for a in rule.sources])
@@ -295,20 +304,19 @@ class ReportBuilder:
         return sorted(by_key.values(), key=lambda f: (order[f.category], f.therapy_label))
 
     def _explain(self, rule: Rule, classification: Classification) -> str:
-        expr = self.defs.get(rule.iri)
-        met = sorted(self.k.label(t) for t in classification.case_types | classification.tumour_types
-                     if expr is not None and t in _named_in(expr) and t != V.PATIENT_CASE)
+        named = self.named.get(rule.iri, set())
+        met = sorted(self.k.label(t) for t in (classification.case_types | classification.tumour_types) & named
+                     if t != V.PATIENT_CASE)
         because = f" The case is: {', '.join(met)}." if met else ""
-        definition = render(expr, self.k.label) if expr is not None else ""
-        return f"{rule.label} [{', '.join(rule.statements)}]: applies to {definition}.{because}"
+        return f"{rule.label} [{', '.join(rule.statements)}]: applies to {self.rendered.get(rule.iri, '')}.{because}"
 
     def _facts(self, rule: Rule, record: CaseRecord) -> dict[str, Any]:
-        expr = self.defs.get(rule.iri)
-        if expr is None:
+        props = self.props.get(rule.iri)
+        if not props:
             return {}
         data = record.model_dump()
         out: dict[str, Any] = {}
-        for prop in sorted(properties_used(expr, self.defs)):
+        for prop in sorted(props):
             path = _FACT_PATHS.get(prop)
             if path is None:
                 continue
@@ -331,7 +339,7 @@ class ReportBuilder:
                 continue
             therapies = [a.therapy for a in r.axioms] or [None]
             for therapy in therapies:
-                evidence = [self._item_dict(i) for i in self.k.items if i.kind == V.EVIDENCE and r.iri in i.applies_to]
+                evidence = self.rule_evidence.get(r.iri, [])
                 out.append(Note(kind, r.label, r.definition, r.action, self.source(r),
                                 str(therapy) if therapy else None, evidence))
         return out
