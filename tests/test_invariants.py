@@ -242,3 +242,13 @@ def test_invariants_hold_on_hermit() -> None:
         check_all(case, report)
         fast = report_of(case)
         assert {k: v for k, v in report.items() if k != "engine"} == {k: v for k, v in fast.items() if k != "engine"}
+
+
+def test_terms_the_invariants_rely_on_exist() -> None:
+    """A renamed therapy or rule must fail here, not make an invariant pass vacuously."""
+    for therapy in (SOMATOSTATIN_ANALOG, TARGETED_THERAPY, LIVER_DIRECTED, *PRRT_THERAPIES):
+        assert therapy in KNOWLEDGE.therapies, therapy
+    for rule in (NETKG.WorkupSSTRImaging, NETKG.WorkupGrade, NETKG.WorkupDifferentiation):
+        assert rule in KNOWLEDGE.rules, rule
+    assert {ANY_LINE, FIRST_LINE} == {KNOWLEDGE.label(NETKG.AnyLine), KNOWLEDGE.label(NETKG.FirstLine)}
+    assert ANY_LINE != FIRST_LINE
