@@ -85,9 +85,10 @@ class Item:
 class Knowledge:
     """The netkg ontology, parsed and indexed."""
 
-    def __init__(self, graph: Graph, path: Optional[Path] = None) -> None:
+    def __init__(self, graph: Graph, path: Optional[Path] = None, source: Optional[bytes] = None) -> None:
         self.graph = graph
         self.path = path
+        self._source = source
         onto = graph.value(predicate=RDF.type, object=OWL.Ontology)
         if onto is None:
             raise KnowledgeError(f"{path or 'graph'}: no owl:Ontology header")
@@ -104,17 +105,18 @@ class Knowledge:
         if not p.exists():
             raise KnowledgeError(f"ontology file not found: {p}")
         fmt = {".ttl": "turtle", ".owl": "xml", ".rdf": "xml", ".nt": "nt"}.get(p.suffix.lower(), "turtle")
+        source = p.read_bytes()  # hash exactly the bytes that are parsed
         g = Graph()
         try:
-            g.parse(p, format=fmt)
+            g.parse(data=source, format=fmt, publicID=p.resolve().as_uri())
         except Exception as exc:  # rdflib raises many parser-specific types
             raise KnowledgeError(f"{p}: cannot be parsed as {fmt}: {exc}") from None
-        return cls(g, p)
+        return cls(g, p, source)
 
     @cached_property
     def digest(self) -> str:
         """A hash of the ontology content: identifies the exact knowledge used."""
-        data = self.path.read_bytes() if self.path else self.graph.serialize(format="nt").encode()
+        data = self._source if self._source is not None else self.graph.serialize(format="nt").encode()
         return hashlib.sha256(data).hexdigest()[:16]
 
     @property

@@ -56,3 +56,28 @@ def test_missing_java_is_a_clear_environment_error(tmp_path, capsys, monkeypatch
     code = main(["recommend", "examples/nec-sigmoid-liver.yaml"])
     err = capsys.readouterr().err
     assert code == 3 and "Java runtime" in err and "--engine fast" in err
+
+
+def _fake_java(tmp_path, body: str) -> str:
+    """A stand-in Java runtime: answers `-version`, then runs ``body`` for HermiT."""
+    script = tmp_path / "java"
+    script.write_text('#!/bin/sh\nif [ "$1" = "-version" ]; then exit 0; fi\n' + body + "\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_reasoner_out_of_memory_is_an_environment_error(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("NETKG_JAVA", _fake_java(tmp_path, 'echo "java.lang.OutOfMemoryError: Java heap space" >&2; exit 1'))
+    code = main(["recommend", "examples/nec-sigmoid-liver.yaml"])
+    err = capsys.readouterr().err
+    assert code == 3 and "out of memory" in err and "NETKG_JAVA_MEMORY" in err
+
+
+def test_reasoner_crash_is_retried_then_reported(tmp_path, capsys, monkeypatch) -> None:
+    counter = tmp_path / "runs"
+    body = f'echo x >> {counter}; echo "java.lang.NullPointerException: m_bottomNode is null" >&2; exit 1'
+    monkeypatch.setenv("NETKG_JAVA", _fake_java(tmp_path, body))
+    code = main(["recommend", "examples/nec-sigmoid-liver.yaml"])
+    err = capsys.readouterr().err
+    assert code == 3 and "HermiT failed" in err and "NullPointerException" in err
+    assert len(counter.read_text().split()) == 3

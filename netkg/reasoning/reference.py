@@ -24,6 +24,7 @@ from netkg.reasoning.result import Classification
 from netkg.vocabulary import NETKG
 
 DEFAULT_CHUNK = 25
+HERMIT_ATTEMPTS = 3
 
 
 class ReasonerUnavailable(Exception):
@@ -45,15 +46,27 @@ def java_executable() -> str:
     return java
 
 
+def java_memory_mb() -> int:
+    """The Java heap for HermiT in MB: ``NETKG_JAVA_MEMORY`` or 2000."""
+    raw = os.environ.get("NETKG_JAVA_MEMORY", "2000")
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 64:
+        raise ReasonerUnavailable(f"NETKG_JAVA_MEMORY must be a whole number of megabytes, at least 64; got {raw!r}")
+    return value
+
+
 class HermitReasoner:
     """Classifies cases with HermiT (the reference reasoner)."""
 
     engine = "hermit"
 
-    def __init__(self, knowledge: Knowledge, chunk_size: int = DEFAULT_CHUNK, memory_mb: int = 2000) -> None:
+    def __init__(self, knowledge: Knowledge, chunk_size: int = DEFAULT_CHUNK, memory_mb: int | None = None) -> None:
         self.knowledge = knowledge
         self.chunk_size = chunk_size
-        self.memory_mb = memory_mb
+        self.memory_mb = memory_mb or java_memory_mb()
         self.java = java_executable()
 
     def classify(self, facts: CaseFacts) -> Classification:
@@ -68,7 +81,6 @@ class HermitReasoner:
 
     def _run(self, chunk: list[CaseFacts]) -> list[Classification]:
         import owlready2
-        from owlready2 import OwlReadyInconsistentOntologyError, World, sync_reasoner_hermit
 
         owlready2.JAVA_EXE = self.java
         owlready2.reasoning.JAVA_MEMORY = self.memory_mb
@@ -78,24 +90,46 @@ class HermitReasoner:
         with tempfile.TemporaryDirectory(prefix="netkg-hermit-") as tmp:
             abox_file = Path(tmp) / "cases.nt"
             abox.serialize(abox_file, format="nt", encoding="utf-8")
+            world = self._classify(abox_file)
+            results = [self._read(world, facts) for facts in chunk]
+            world.close()
+        return results
+
+    def _classify(self, abox_file: Path) -> object:
+        """Load knowledge and cases into a fresh world and let HermiT classify it.
+
+        HermiT occasionally fails with a NullPointerException while it classifies
+        data properties (a known race in its command-line driver); the same
+        input then succeeds, so such a failure is retried a few times.
+        """
+        from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
+
+        last = ""
+        for _attempt in range(HERMIT_ATTEMPTS):
             world = World()
             try:
                 world.get_ontology(self.knowledge.ntriples_file().as_uri()).load(format="ntriples")
                 world.get_ontology(abox_file.as_uri()).load(format="ntriples")
                 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                     sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+                return world
             except OwlReadyInconsistentOntologyError:
+                world.close()
                 raise ReasonerUnavailable("HermiT found the knowledge and cases inconsistent; "
                                           "run `netkg check` and review the cases") from None
-            except subprocess.CalledProcessError as exc:
-                detail = (exc.stderr or b"").decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
-                if "OutOfMemoryError" in detail:
+            except OwlReadyJavaError as exc:
+                world.close()
+                last = str(exc)
+                if "OutOfMemoryError" in last:
                     raise ReasonerUnavailable(f"HermiT ran out of memory ({self.memory_mb} MB); "
-                                              "use a smaller --chunk-size or more --java-memory") from None
-                raise ReasonerUnavailable(f"HermiT failed: {detail.strip().splitlines()[-1] if detail.strip() else exc}") from None
-            results = [self._read(world, facts) for facts in chunk]
-            world.close()
-        return results
+                                              "set NETKG_JAVA_MEMORY higher or reason fewer cases per run") from None
+                if "NullPointerException" not in last:
+                    break
+            except OSError as exc:
+                world.close()
+                raise ReasonerUnavailable(f"HermiT could not be started with {self.java}: {exc}") from None
+        lines = [line for line in last.strip().splitlines() if line.strip()]
+        raise ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}")
 
     def _read(self, world: object, facts: CaseFacts) -> Classification:
         return Classification(
