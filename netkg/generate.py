@@ -176,7 +176,7 @@ def _templates() -> dict[str, Template]:
     T["ColorectalNETPrimaryResection"] = lambda r: _t("low")(
         r, tumour={"primary_site": pick(r, COLORECTAL)}, metastatic_sites=_sites(r, ("liver",)), primary_resected=False,
         primary_complications=None)
-    T["CytoreductiveSurgery"] = lambda r: _t("low")(r, metastatic_sites=_metastatic(r),
+    T["CytoreductionMajorityResectable"] = lambda r: _t("low")(r, metastatic_sites=_metastatic(r),
                                                     resectable_burden_percent=pick(r, (70.01, 75.0, 90.0)))
     T["ExtraAbdominalNoUpfrontSurgery"] = lambda r: _t(None)(r, metastatic_sites=_sites(r, (pick(r, EXTRA_ABDOMINAL),)))
     T["FollowUpAfterCurativeSurgery"] = lambda r: _t(None)(r, complete_resection=True, primary_resected=True,
@@ -199,7 +199,7 @@ def _templates() -> dict[str, Template]:
     T["LiverMetastasisResectionFirst"] = lambda r: _t("low")(
         r, metastatic_sites=pick(r, (["liver"], ["liver", "regional_lymph_nodes"])),
         liver={"resectable": True, "lesion_count": pick(r, (1, 3, None))}, ecog=pick(r, (0, 1, None)))
-    T["LiverTransplantation"] = lambda r: _t(None)(
+    T["TransplantSelectedLiverConfined"] = lambda r: _t(None)(
         r, tumour={"differentiation": "well", "ki67": pick(r, (2.9, 5.0, 9.99)), "mitotic_count": None},
         metastatic_sites=["liver"], liver={"resectable": False, "involvement_percent": pick(r, (10.0, 49.9)),
                                            "lesion_count": pick(r, (3, 10))},
@@ -236,10 +236,10 @@ def _templates() -> dict[str, Template]:
         r, tumour={"primary_site": pick(r, COLORECTAL)}, metastatic_sites=_sites(r, ("liver",)),
         liver={"lesion_count": pick(r, (2, 4, 12)), "largest_lesion_cm": pick(r, (None, 4.5))})
     T["PrognosisWellDifferentiated"] = lambda r: _t("low")(r, metastatic_sites=_metastatic(r))
-    T["ProphylacticCholecystectomy"] = lambda r: _t("low")(
+    T["CholecystectomyWithAbdominalSurgery"] = lambda r: _t("low")(
         r, tumour={"primary_site": pick(r, COLORECTAL)}, metastatic_sites=_sites(r, ("liver",)), primary_resected=False,
         primary_complications=None, liver={"resectable": pick(r, (True, False, None))})
-    T["RadiofrequencyAblation"] = lambda r: _t("low")(r, metastatic_sites=_sites(r, ("liver",)),
+    T["AblationSmallLiverMetastases"] = lambda r: _t("low")(r, metastatic_sites=_sites(r, ("liver",)),
                                                       liver={"largest_lesion_cm": pick(r, (1.0, 4.99, 3.5))})
     T["TransarterialTherapyLiverMetastases"] = lambda r: _t("low")(
         r, metastatic_sites=_sites(r, ("liver",)), liver={"lesion_count": pick(r, (2, 5)), "resectable": pick(r, (False, None))})
