@@ -62,8 +62,8 @@ def case_nquads(records: list[CaseRecord], knowledge: Knowledge, engine: str) ->
 
     out = []
     for r in reason_records(records, engine, knowledge):
-        graph = r.report.to_rdf(r.facts, r.classification)
-        out.append((r.record.id, graph_to_nquads(graph, str(case_iri(r.record.id)))))
+        triples = r.report.triples(r.facts, r.classification)
+        out.append((r.record.id, graph_to_nquads(triples, str(case_iri(r.record.id)))))
     return out
 
 

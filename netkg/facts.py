@@ -13,11 +13,15 @@ values it becomes ``P only (T1 or T2 ...)`` over the fillers' types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib.term import Node
 
 from netkg.vocabulary import CASE, NETKG, OWL, RDF, XSD
+
+
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass
@@ -53,38 +57,48 @@ class CaseFacts:
         ind.types.update(types)
         return ind
 
+    def triples(self) -> Iterator[Triple]:
+        """The case as OWL 2 RDF triples: assertions plus closure axioms as anonymous types."""
+        for ind in self.individuals.values():
+            yield ind.iri, RDF.type, OWL.NamedIndividual
+            for t in sorted(ind.types):
+                yield ind.iri, RDF.type, t
+            for prop, values in ind.objects.items():
+                for v in values:
+                    yield ind.iri, prop, v
+            for prop, lits in ind.data.items():
+                for lit in lits:
+                    yield ind.iri, prop, lit
+            for prop in sorted(ind.closed):
+                restriction = BNode()
+                yield ind.iri, RDF.type, restriction
+                yield from self._closure(restriction, ind, prop)
+
     def to_graph(self) -> Graph:
-        """The case as OWL 2 RDF: assertions plus closure axioms as anonymous types."""
+        """The case as an rdflib graph (see :meth:`triples`)."""
         g = Graph()
         g.bind("netkg", NETKG)
         g.bind("case", CASE)
-        for ind in self.individuals.values():
-            g.add((ind.iri, RDF.type, OWL.NamedIndividual))
-            for t in sorted(ind.types):
-                g.add((ind.iri, RDF.type, t))
-            for prop, values in ind.objects.items():
-                for v in values:
-                    g.add((ind.iri, prop, v))
-            for prop, lits in ind.data.items():
-                for lit in lits:
-                    g.add((ind.iri, prop, lit))
-            for prop in sorted(ind.closed):
-                g.add((ind.iri, RDF.type, self._closure(g, ind, prop)))
+        for triple in self.triples():
+            g.add(triple)
         return g
 
-    def _closure(self, g: Graph, ind: Individual, prop: URIRef) -> BNode:
-        restriction = BNode()
-        g.add((restriction, RDF.type, OWL.Restriction))
-        g.add((restriction, OWL.onProperty, prop))
+    def _closure(self, restriction: BNode, ind: Individual, prop: URIRef) -> Iterator[Triple]:
+        """``prop max 0`` when nothing is recorded, else ``prop only (T1 or T2 ...)`` over the fillers' types."""
+        yield restriction, RDF.type, OWL.Restriction
+        yield restriction, OWL.onProperty, prop
         fillers = ind.objects.get(prop, []) + ind.data.get(prop, [])  # type: ignore[operator]
         if not fillers:
-            g.add((restriction, OWL.maxCardinality, Literal(0, datatype=XSD.nonNegativeInteger)))
-            return restriction
+            yield restriction, OWL.maxCardinality, Literal(0, datatype=XSD.nonNegativeInteger)
+            return
         filler_types = sorted({t for f in ind.objects.get(prop, []) for t in self.individuals[f].types})
         union = BNode()
-        g.add((union, RDF.type, OWL.Class))
-        members = BNode()
-        Collection(g, members, list(filler_types))
-        g.add((union, OWL.unionOf, members))
-        g.add((restriction, OWL.allValuesFrom, union))
-        return restriction
+        yield restriction, OWL.allValuesFrom, union
+        yield union, RDF.type, OWL.Class
+        node: Node = BNode()
+        yield union, OWL.unionOf, node
+        for i, t in enumerate(filler_types):
+            following: Node = BNode() if i + 1 < len(filler_types) else RDF.nil
+            yield node, RDF.first, t
+            yield node, RDF.rest, following
+            node = following

@@ -10,15 +10,16 @@ silently.  Contraindications cover every line.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from rdflib import Graph, Literal, URIRef
 
 from netkg import DISCLAIMER
 from netkg import vocabulary as V
 from netkg.cases import CaseRecord
-from netkg.facts import CaseFacts
+from netkg.facts import CaseFacts, Triple
 from netkg.knowledge import STRENGTH_NAMES, Item, Knowledge, Rule
 from netkg.reasoning.expressions import definitions, properties_used, render
 from netkg.reasoning.result import Classification
@@ -162,50 +163,62 @@ class Report:
         """The case, its inferred types and the report, as one RDF graph (see docs/report-format.md)."""
         g = facts.to_graph()
         g.bind("nkr", NKR)
+        for triple in self.triples(facts, classification, with_facts=False):
+            g.add(triple)
+        return g
+
+    def triples(self, facts: CaseFacts, classification: Classification, with_facts: bool = True) -> Iterator[Triple]:
+        """The triples of :meth:`to_rdf`, without building a graph (each triple once)."""
+        seen: set[Triple] = set()
+        for triple in itertools.chain(facts.triples() if with_facts else (), self._report_triples(facts, classification)):
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
+
+    def _report_triples(self, facts: CaseFacts, classification: Classification) -> Iterator[Triple]:
         case = facts.case
         for t in sorted(classification.case_types):
-            g.add((case, RDF.type, t))
+            yield case, RDF.type, t
         for t in sorted(classification.tumour_types):
-            g.add((facts.tumour, RDF.type, t))
-        g.add((case, NKR.knowledgeVersion, Literal(self.knowledge_version)))
-        g.add((case, NKR.engine, Literal(self.engine)))
+            yield facts.tumour, RDF.type, t
+        yield case, NKR.knowledgeVersion, Literal(self.knowledge_version)
+        yield case, NKR.engine, Literal(self.engine)
         if self.grade:
-            g.add((case, NKR.grade, URIRef(self.grade)))
+            yield case, NKR.grade, URIRef(self.grade)
         n = 0
         for f in self.findings:
-            g.add((case, _NKR_EDGE[f.category], URIRef(f.therapy)))
+            yield case, _NKR_EDGE[f.category], URIRef(f.therapy)
             for r in f.rules:
                 n += 1
                 node = URIRef(f"{case}/finding/{n}")
-                self._finding_node(g, case, node, f.category, f.therapy, r, "reported")
+                yield from self._finding_node(case, node, f.category, f.therapy, r, "reported")
         for c in self.conflicts:
             n += 1
             node = URIRef(f"{case}/finding/{n}")
-            self._finding_node(g, case, node, c.positive, c.therapy, c.positive_rule, "overridden")
+            yield from self._finding_node(case, node, c.positive, c.therapy, c.positive_rule, "overridden")
             conflict = URIRef(f"{case}/conflict/{n}")
-            g.add((case, NKR.conflict, conflict))
-            g.add((conflict, NKR.therapy, URIRef(c.therapy)))
-            g.add((conflict, NKR.positiveRule, URIRef(c.positive_rule.iri)))
-            g.add((conflict, NKR.negativeRule, URIRef(c.negative_rule.iri)))
-            g.add((conflict, NKR.resolution, Literal(c.resolution)))
+            yield case, NKR.conflict, conflict
+            yield conflict, NKR.therapy, URIRef(c.therapy)
+            yield conflict, NKR.positiveRule, URIRef(c.positive_rule.iri)
+            yield conflict, NKR.negativeRule, URIRef(c.negative_rule.iri)
+            yield conflict, NKR.resolution, Literal(c.resolution)
         for edge, notes in ((NKR.workup, self.workup), (NKR.caution, self.cautions), (NKR.followUp, self.followup),
                             (NKR.prognosis, self.prognosis), (NKR.process, self.process)):
             for note in notes:
-                g.add((case, edge, URIRef(note.source.iri)))
-        return g
+                yield case, edge, URIRef(note.source.iri)
 
     @staticmethod
-    def _finding_node(g: Graph, case: URIRef, node: URIRef, category: str, therapy: str, rule: Source, status: str) -> None:
-        g.add((case, NKR.finding, node))
-        g.add((node, RDF.type, NKR.Finding))
-        g.add((node, NKR.category, _NKR_CATEGORY[category]))
-        g.add((node, NKR.therapy, URIRef(therapy)))
-        g.add((node, NKR.rule, URIRef(rule.iri)))
-        g.add((node, NKR.status, Literal(status)))
+    def _finding_node(case: URIRef, node: URIRef, category: str, therapy: str, rule: Source, status: str) -> Iterator[Triple]:
+        yield case, NKR.finding, node
+        yield node, RDF.type, NKR.Finding
+        yield node, NKR.category, _NKR_CATEGORY[category]
+        yield node, NKR.therapy, URIRef(therapy)
+        yield node, NKR.rule, URIRef(rule.iri)
+        yield node, NKR.status, Literal(status)
         for s in rule.statements:
-            g.add((node, NKR.statement, Literal(s)))
+            yield node, NKR.statement, Literal(s)
         for a in rule.articles:
-            g.add((node, DCTERMS.source, NETKG[f"Article{a}"]))
+            yield node, DCTERMS.source, NETKG[f"Article{a}"]
 
 
 # ---------------------------------------------------------------------------------------------

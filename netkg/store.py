@@ -75,8 +75,8 @@ def nt_term(term: Any) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def graph_to_nquads(graph: Graph, graph_name: str) -> str:
-    """Every triple of ``graph`` as N-Quads in the named graph ``graph_name``."""
+def graph_to_nquads(graph: Iterable[tuple[Any, Any, Any]], graph_name: str) -> str:
+    """Every triple of ``graph`` (an rdflib graph or any iterable of triples) as N-Quads in ``graph_name``."""
     g = f"<{graph_name}>"
     return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n" for s, p, o in graph)
 

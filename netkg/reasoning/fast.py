@@ -15,7 +15,7 @@ generated cases.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Union
+from typing import Callable, Union
 
 from rdflib import Literal, URIRef
 
@@ -39,6 +39,62 @@ from netkg.vocabulary import NETKG, RDF, XSD
 _NUMERIC_TYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.double, XSD.float, XSD.int, XSD.long}
 
 
+Check = Callable[["_Ind", set[str], "_Context"], bool]
+
+
+class _Ind:
+    """An individual of the case with plain-string IRIs (fast set and dict lookups)."""
+
+    __slots__ = ("types", "objects", "data", "closed")
+
+    def __init__(self, types: set[str], objects: dict[str, list[str]],
+                 data: dict[str, list[Literal]], closed: set[str]) -> None:
+        self.types = types
+        self.objects = objects
+        self.data = data
+        self.closed = closed
+
+    @classmethod
+    def of(cls, ind: Individual) -> "_Ind":
+        return cls({str(t) for t in ind.types},
+                   {str(p): [str(v) for v in vs] for p, vs in ind.objects.items()},
+                   {str(p): vs for p, vs in ind.data.items()},
+                   {str(p) for p in ind.closed})
+
+
+_NO_FACTS = _Ind(set(), {}, {}, set())
+
+
+class _Rule:
+    """A defined class compiled for evaluation."""
+
+    __slots__ = ("iri", "check", "mentions", "ancestors")
+
+    def __init__(self, iri: str, check: Check, mentions: frozenset[str], ancestors: frozenset[str]) -> None:
+        self.iri = iri
+        self.check = check
+        self.mentions = mentions
+        self.ancestors = ancestors
+
+
+class _Context:
+    """The individuals of one case and the classes computed for them so far."""
+
+    __slots__ = ("reasoner", "individuals", "memo")
+
+    def __init__(self, reasoner: "FastReasoner", facts: CaseFacts) -> None:
+        self.reasoner = reasoner
+        self.individuals = {str(k): _Ind.of(v) for k, v in facts.individuals.items()}
+        self.memo: dict[str, frozenset[str]] = {}
+
+    def types(self, iri: str) -> frozenset[str]:
+        found = self.memo.get(iri)
+        return found if found is not None else self.reasoner._types(iri, self)
+
+    def individual(self, iri: str) -> _Ind:
+        return self.individuals.get(iri, _NO_FACTS)
+
+
 class FastReasoner:
     """Classifies cases against the knowledge without a JVM."""
 
@@ -48,85 +104,150 @@ class FastReasoner:
         self.knowledge = knowledge
         self.defs = definitions(knowledge.graph)
         self.order = _dependency_order(self.defs)
-        self._tbox_types: dict[URIRef, frozenset[URIRef]] = {}
+        self._ancestor_sets: dict[str, frozenset[str]] = {}
+        self._tbox_types: dict[str, frozenset[str]] = {}
+        self._iris: dict[str, URIRef] = {}
+        self._rules = [_Rule(str(c), _compile(self.defs[c]), frozenset(_mentions(self.defs[c])), self._ancestors(str(c)))
+                       for c in self.order]
 
     def classify(self, facts: CaseFacts) -> Classification:
         """Inferred netkg classes of the case and of its tumour."""
-        memo: dict[URIRef, frozenset[URIRef]] = {}
-        case_types = self._types(facts.case, facts, memo)
-        tumour_types = self._types(facts.tumour, facts, memo)
-        return Classification(facts.case_id, _netkg_only(case_types), _netkg_only(tumour_types), self.engine)
+        ctx = _Context(self, facts)
+        case_types = ctx.types(str(facts.case))
+        tumour_types = ctx.types(str(facts.tumour))
+        return Classification(facts.case_id, self._netkg_only(case_types), self._netkg_only(tumour_types), self.engine)
 
     def classify_many(self, batch: list[CaseFacts]) -> list[Classification]:
         return [self.classify(f) for f in batch]
 
     # ------------------------------------------------------------------ internals
-    def _types(self, iri: URIRef, facts: CaseFacts, memo: dict[URIRef, frozenset[URIRef]]) -> frozenset[URIRef]:
-        if iri in memo:
-            return memo[iri]
-        ind = facts.individuals.get(iri)
+    def _types(self, iri: str, ctx: _Context) -> frozenset[str]:
+        """Least fixpoint of the defined classes on one individual (semi-naive).
+
+        After a full pass in dependency order, only the rules that failed and
+        mention a class added since are evaluated again: a rule reads the
+        individual's own classes only through the classes it mentions, and
+        other individuals' classes are final when it reads them.
+        """
+        ind = ctx.individuals.get(iri)
         if ind is None:
             return self._tbox_individual_types(iri)
-        memo[iri] = frozenset()  # cycle guard: an individual never depends on itself here
-        types: set[URIRef] = set()
+        ctx.memo[iri] = frozenset()  # cycle guard: an individual never depends on itself here
+        types: set[str] = set()
         for t in ind.types:
-            types |= self.knowledge.ancestors(t)
-        changed = True
-        while changed:
-            changed = False
-            for cls in self.order:
-                if cls not in types and self._holds(self.defs[cls], ind, types, facts, memo):
-                    types |= self.knowledge.ancestors(cls)
-                    changed = True
+            types |= self._ancestors(t)
+        pending = self._rules
+        while pending:
+            added: set[str] = set()
+            failed = []
+            for rule in pending:
+                if rule.iri in types:
+                    continue
+                if rule.check(ind, types, ctx):
+                    new = rule.ancestors - types
+                    types |= new
+                    added |= new
+                else:
+                    failed.append(rule)
+            if not added:
+                break
+            pending = [rule for rule in failed if not rule.mentions.isdisjoint(added)]
         result = frozenset(types)
-        memo[iri] = result
+        ctx.memo[iri] = result
         return result
 
-    def _tbox_individual_types(self, iri: URIRef) -> frozenset[URIRef]:
+    def _ancestors(self, iri: str) -> frozenset[str]:
+        cached = self._ancestor_sets.get(iri)
+        if cached is None:
+            cached = self._ancestor_sets[iri] = frozenset(str(a) for a in self.knowledge.ancestors(URIRef(iri)))
+        return cached
+
+    def _tbox_individual_types(self, iri: str) -> frozenset[str]:
         cached = self._tbox_types.get(iri)
         if cached is None:
-            types: set[URIRef] = set()
-            for t in self.knowledge.graph.objects(iri, RDF.type):
+            types: set[str] = set()
+            for t in self.knowledge.graph.objects(URIRef(iri), RDF.type):
                 if isinstance(t, URIRef):
-                    types |= self.knowledge.ancestors(t)
+                    types |= self._ancestors(str(t))
             cached = self._tbox_types[iri] = frozenset(types)
         return cached
 
-    def _holds(self, expr: Expr, ind: Individual, types: set[URIRef], facts: CaseFacts,
-               memo: dict[URIRef, frozenset[URIRef]]) -> bool:
-        if isinstance(expr, Named):
-            return expr.iri in types
+    def _netkg_only(self, types: frozenset[str]) -> frozenset[URIRef]:
+        out = []
+        for t in types:
+            if t.startswith(NETKG):
+                iri = self._iris.get(t)
+                if iri is None:
+                    iri = self._iris[t] = URIRef(t)
+                out.append(iri)
+        return frozenset(out)
+
+
+# ---------------------------------------------------------------- compiling definitions
+def _compile(expr: Expr) -> Check:
+    """A function deciding ``expr`` for an individual, given its classes so far."""
+    if isinstance(expr, Named):
+        key = str(expr.iri)
+        return lambda ind, types, ctx: key in types
+    if isinstance(expr, (And, Or)):
+        parts = tuple(_compile(e) for e in expr.items)
         if isinstance(expr, And):
-            return all(self._holds(e, ind, types, facts, memo) for e in expr.items)
-        if isinstance(expr, Or):
-            return any(self._holds(e, ind, types, facts, memo) for e in expr.items)
-        if isinstance(expr, Some):
-            if isinstance(expr.filler, DataRange):
-                return any(_in_range(v, expr.filler) for v in ind.data.get(expr.prop, ()))
-            return any(self._filler_holds(expr.filler, f, facts, memo) for f in ind.objects.get(expr.prop, ()))
-        if isinstance(expr, Only):
-            return expr.prop in ind.closed and all(
-                self._filler_holds(expr.filler, f, facts, memo) for f in ind.objects.get(expr.prop, ()))
-        if isinstance(expr, HasValue):
-            if isinstance(expr.value, Literal):
-                return any(_same_value(v, expr.value) for v in ind.data.get(expr.prop, ()))
-            return expr.value in ind.objects.get(expr.prop, ())
-        if isinstance(expr, MaxZero):
-            return expr.prop in ind.closed and not ind.objects.get(expr.prop) and not ind.data.get(expr.prop)
-        raise TypeError(f"unexpected expression {expr!r}")
+            def all_of(ind: _Ind, types: set[str], ctx: _Context) -> bool:
+                for part in parts:
+                    if not part(ind, types, ctx):
+                        return False
+                return True
+            return all_of
 
-    def _filler_holds(self, expr: Expr, filler: URIRef, facts: CaseFacts, memo: dict[URIRef, frozenset[URIRef]]) -> bool:
-        filler_types = self._types(filler, facts, memo)
-        if isinstance(expr, Named):
-            return expr.iri in filler_types
-        ind = facts.individuals.get(filler)
-        if ind is None:
-            ind = Individual(filler, set(filler_types))
-        return self._holds(expr, ind, set(filler_types), facts, memo)
+        def any_of(ind: _Ind, types: set[str], ctx: _Context) -> bool:
+            for part in parts:
+                if part(ind, types, ctx):
+                    return True
+            return False
+        return any_of
+    if isinstance(expr, Some):
+        prop = str(expr.prop)
+        if isinstance(expr.filler, DataRange):
+            rng = expr.filler
+            return lambda ind, types, ctx: any(_in_range(v, rng) for v in ind.data.get(prop, ()))
+        some = _compile_filler(expr.filler)
+        return lambda ind, types, ctx: any(some(f, ctx) for f in ind.objects.get(prop, ()))
+    if isinstance(expr, Only):
+        prop = str(expr.prop)
+        only = _compile_filler(expr.filler)
+        return lambda ind, types, ctx: prop in ind.closed and all(only(f, ctx) for f in ind.objects.get(prop, ()))
+    if isinstance(expr, HasValue):
+        prop = str(expr.prop)
+        if isinstance(expr.value, Literal):
+            lit = expr.value
+            return lambda ind, types, ctx: any(_same_value(v, lit) for v in ind.data.get(prop, ()))
+        value = str(expr.value)
+        return lambda ind, types, ctx: value in ind.objects.get(prop, ())
+    if isinstance(expr, MaxZero):
+        prop = str(expr.prop)
+        return lambda ind, types, ctx: prop in ind.closed and not ind.objects.get(prop) and not ind.data.get(prop)
+    raise TypeError(f"unexpected expression {expr!r}")
 
 
-def _netkg_only(types: frozenset[URIRef]) -> frozenset[URIRef]:
-    return frozenset(t for t in types if t.startswith(NETKG))
+def _compile_filler(expr: Expr) -> Callable[[str, _Context], bool]:
+    """A function deciding ``expr`` for the individual a property points to."""
+    if isinstance(expr, Named):
+        key = str(expr.iri)
+        return lambda iri, ctx: key in ctx.types(iri)
+    check = _compile(expr)
+
+    def holds(iri: str, ctx: _Context) -> bool:
+        return check(ctx.individual(iri), set(ctx.types(iri)), ctx)
+    return holds
+
+
+def _mentions(expr: Expr) -> set[str]:
+    """Classes whose presence on the same individual the expression reads."""
+    if isinstance(expr, Named):
+        return {str(expr.iri)}
+    if isinstance(expr, (And, Or)):
+        return set().union(*(_mentions(e) for e in expr.items))
+    return set()
 
 
 def _number(lit: Literal) -> Union[Decimal, None]:
