@@ -82,7 +82,7 @@ def time_query(store, query, params, runs):
     return {"p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2), "runs": runs, "rows_last": rows}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--reasoned", type=int, default=5_000)
@@ -90,7 +90,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--store", type=Path, default=None, help="store directory (default: a temporary one)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-store.md")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="netkg-bench-"))
     path = args.store or workdir / "store"
@@ -138,7 +138,7 @@ def main() -> int:
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
                    f"{platform.system()} {platform.release()}, Python {platform.python_version()}, pyoxigraph {ox.__version__}",
-        "command": "python " + " ".join(sys.argv),
+        "command": "python benchmarks/bench_store.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "cases_in_store": total_cases,
         "quads_in_store": quads,
         "store_size_mb": round(size_mb, 1),

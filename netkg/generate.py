@@ -256,6 +256,7 @@ def _templates() -> dict[str, Template]:
                                                               "ki67": pick(r, (20.0001, 20.1, 60.0)),
                                                               "mitotic_count": pick(r, (None, 20.1))})
     T["WorkupPerformanceStatus"] = lambda r: _t(None)(r, ecog=None)
+    T["WorkupProliferationNEC"] = lambda r: _t(None)(r, tumour={"differentiation": "poor", "ki67": None, "mitotic_count": None})
     T["WorkupPrimaryResectionStatus"] = lambda r: _t(None)(r, tumour={"primary_site": pick(r, COLORECTAL)},
                                                            metastatic_sites=_sites(r, ("liver",)), primary_resected=None)
     T["WorkupPrimarySymptoms"] = lambda r: _t(pick(r, ("G3", "NEC")))(r, primary_complications=None)
