@@ -116,7 +116,7 @@ class EmbeddedStore(Store):
     #: How parameters are bound: "values" (a VALUES block of serialized terms opening the WHERE
     #: group, as for the remote store) or "substitute" (pyoxigraph substitutions).  Both give the
     #: same answers; pyoxigraph 0.5 does not push substitutions into joins, which made a one-case
-    #: query on 3,000 cases take 150-650 ms instead of about 1 ms (see docs/benchmarks-store.md).
+    #: query on 3,000 cases take 150-650 ms instead of about 1 ms (see docs/benchmarks.md).
     bind_mode = "values"
 
     def __init__(self, path: Optional[Union[str, Path]] = None, read_only: bool = False) -> None:
