@@ -1,6 +1,6 @@
 """Store benchmark: load 100,000 reasoned cases, then time queries embedded and on the oxigraph server.
 
-    .venv/bin/python benchmarks/bench_store.py [--cases 100000] [--reasoned 10000] [--out docs/benchmarks-store.md]
+    .venv/bin/python benchmarks/bench_store.py [--cases 100000] [--reasoned 10000] --out FILE  (usually through benchmarks/run_all.py)
 
 ``--reasoned`` cases are generated (netkg.generate) and reasoned for real with
 the fast engine through ``netkg.batch.reason_into_store`` (all cores): this
@@ -85,11 +85,11 @@ def time_query(store, query, params, runs):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=100_000)
-    ap.add_argument("--reasoned", type=int, default=5_000)
+    ap.add_argument("--reasoned", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--store", type=Path, default=None, help="store directory (default: a temporary one)")
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-store.md")
+    ap.add_argument("--out", type=Path, required=True, help="Markdown file to write (run_all.py collects it)")
     args = ap.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="netkg-bench-"))
