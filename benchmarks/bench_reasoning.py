@@ -29,6 +29,15 @@ from netkg.knowledge import Knowledge
 from netkg.reasoning.fast import FastReasoner
 
 
+def command_line(script: str, argv: list[str] | None) -> str:
+    """How the benchmark was called, for the report; the output file is left out (it says nothing of the run)."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    if "--out" in args:
+        at = args.index("--out")
+        del args[at:at + 2]
+    return " ".join(["python", f"benchmarks/{script}", *(shlex.quote(a) for a in args)])
+
+
 def _peak_rss_mb() -> tuple[float, float]:
     """Peak resident memory (MiB) of this process and of its finished children (the JVMs)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -124,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     own_rss, jvm_rss = _peak_rss_mb()
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
-    command = "python benchmarks/bench_reasoning.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    command = command_line("bench_reasoning.py", argv)
     lines = [
         "## Reasoning",
         "",

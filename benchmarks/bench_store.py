@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from bench_reasoning import command_line  # benchmarks/ is on the path when a script here runs
 from netkg.batch import reason_into_store
 from netkg.commands.serve import start_server, stop_server
 from netkg.generate import generate_cases
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
                    f"{platform.system()} {platform.release()}, Python {platform.python_version()}, pyoxigraph {ox.__version__}",
-        "command": "python benchmarks/bench_store.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": command_line("bench_store.py", argv),
         "cases_in_store": total_cases,
         "quads_in_store": quads,
         "store_size_mb": round(size_mb, 1),

@@ -16,7 +16,6 @@ work (its numbers are not worth publishing and are printed, not written).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -57,7 +56,6 @@ def main(argv: list[str] | None = None) -> int:
         bench_store.main(store + ["--out", str(s_out)])
         measured = ("## Reasoning: reference and fast path\n\n" + _demote(r_out.read_text().replace("## Reasoning\n", ""))
                     + "\n## Registry scale: store and SPARQL\n\n" + _demote(s_out.read_text()))
-    measured = re.sub(r" --out \S+`", "` (through `benchmarks/run_all.py`)", measured)
     if args.quick:
         print(measured)
         return 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from decimal import Decimal
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -89,6 +89,7 @@ class Knowledge:
         self.graph = graph
         self.path = path
         self._source = source
+        self._labels: dict[URIRef, str] = {}
         onto = graph.value(predicate=RDF.type, object=OWL.Ontology)
         if onto is None:
             raise KnowledgeError(f"{path or 'graph'}: no owl:Ontology header")
@@ -145,8 +146,11 @@ class Knowledge:
         return cached
 
     @cached_property
-    def _labels(self) -> dict[URIRef, str]:
-        return {}
+    def definitions(self) -> dict[URIRef, Any]:
+        """Every defined class's expression (:func:`netkg.reasoning.expressions.definitions`), parsed once."""
+        from netkg.reasoning.expressions import definitions  # netkg.reasoning imports this module
+
+        return definitions(self.graph)
 
     def definition(self, iri: URIRef) -> str:
         return str(self.graph.value(iri, SKOS.definition) or "")

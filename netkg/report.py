@@ -21,7 +21,7 @@ from netkg import vocabulary as V
 from netkg.cases import CaseRecord
 from netkg.facts import CaseFacts, Triple
 from netkg.knowledge import STRENGTH_NAMES, Item, Knowledge, Rule
-from netkg.reasoning.expressions import definitions, properties_used, render
+from netkg.reasoning.expressions import named_in, properties_used, render
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import DCTERMS, NETKG, NKR, RDF
 
@@ -163,14 +163,14 @@ class Report:
         """The case, its inferred types and the report, as one RDF graph (see docs/report-format.md)."""
         g = facts.to_graph()
         g.bind("nkr", NKR)
-        for triple in self.triples(facts, classification, with_facts=False):
+        for triple in self._report_triples(facts, classification):
             g.add(triple)
         return g
 
-    def triples(self, facts: CaseFacts, classification: Classification, with_facts: bool = True) -> Iterator[Triple]:
+    def triples(self, facts: CaseFacts, classification: Classification) -> Iterator[Triple]:
         """The triples of :meth:`to_rdf`, without building a graph (each triple once)."""
         seen: set[Triple] = set()
-        for triple in itertools.chain(facts.triples() if with_facts else (), self._report_triples(facts, classification)):
+        for triple in itertools.chain(facts.triples(), self._report_triples(facts, classification)):
             if triple not in seen:
                 seen.add(triple)
                 yield triple
@@ -227,9 +227,9 @@ class ReportBuilder:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.k = knowledge
-        self.defs = definitions(knowledge.graph)
+        self.defs = knowledge.definitions
         # Derived once per knowledge: what each rule's definition names, depends on, and reads as.
-        self.named = {iri: _named_in(expr) for iri, expr in self.defs.items()}
+        self.named = {iri: named_in(expr) for iri, expr in self.defs.items()}
         self.props = {iri: properties_used(expr, self.defs) for iri, expr in self.defs.items()}
         self.rendered = {iri: render(expr, knowledge.label) for iri, expr in self.defs.items()}
         self.rule_evidence: dict[URIRef, list[dict[str, Any]]] = {}
@@ -382,18 +382,6 @@ def _lines_overlap(a: Optional[URIRef], b: Optional[URIRef]) -> bool:
     if a is None or b is None or V.ANY_LINE in (a, b):
         return True
     return a == b
-
-
-def _named_in(expr: Any) -> set[URIRef]:
-    from netkg.reasoning.expressions import And, Named, Only, Or, Some
-
-    if isinstance(expr, Named):
-        return {expr.iri}
-    if isinstance(expr, (And, Or)):
-        return set().union(*(_named_in(e) for e in expr.items))
-    if isinstance(expr, (Some, Only)):
-        return _named_in(expr.filler)
-    return set()
 
 
 _BUILDERS: dict[int, ReportBuilder] = {}

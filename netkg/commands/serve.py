@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -91,8 +92,6 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--port must be between 1 and 65535")
     cmd = server_command(args.store, args.port, args.timeout)
     print(f"SPARQL endpoint (read-only): http://127.0.0.1:{args.port}/query  -- Ctrl-C to stop", file=sys.stderr)
-    import signal
-
     proc = subprocess.Popen(cmd)
 
     def _stop(signum, frame):  # SIGTERM to netkg stops the server too

@@ -128,6 +128,18 @@ def definitions(graph: Graph) -> dict[URIRef, Expr]:
     return out
 
 
+def named_in(expr: Expr | DataRange, through_restrictions: bool = True) -> set[URIRef]:
+    """Named classes an expression mentions; with ``through_restrictions=False`` only those it
+    reads on the individual itself (not in the fillers of ``some``/``only``)."""
+    if isinstance(expr, Named):
+        return {expr.iri}
+    if isinstance(expr, (And, Or)):
+        return set().union(*(named_in(e, through_restrictions) for e in expr.items))
+    if through_restrictions and isinstance(expr, (Some, Only)):
+        return named_in(expr.filler)
+    return set()
+
+
 def properties_used(expr: Expr | DataRange, defs: dict[URIRef, Expr], seen: set[URIRef] | None = None) -> set[URIRef]:
     """Properties an expression depends on, following named classes' definitions."""
     seen = set() if seen is None else seen

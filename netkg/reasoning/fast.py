@@ -15,7 +15,7 @@ generated cases.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Callable, Union
+from typing import AbstractSet, Callable, Union
 
 from rdflib import Literal, URIRef
 
@@ -31,7 +31,7 @@ from netkg.reasoning.expressions import (
     Only,
     Or,
     Some,
-    definitions,
+    named_in,
 )
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import NETKG, RDF, XSD
@@ -39,7 +39,7 @@ from netkg.vocabulary import NETKG, RDF, XSD
 _NUMERIC_TYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.double, XSD.float, XSD.int, XSD.long}
 
 
-Check = Callable[["_Ind", set[str], "_Context"], bool]
+Check = Callable[["_Ind", AbstractSet[str], "_Context"], bool]
 
 
 class _Ind:
@@ -102,12 +102,13 @@ class FastReasoner:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.defs = definitions(knowledge.graph)
+        self.defs = knowledge.definitions
         self.order = _dependency_order(self.defs)
         self._ancestor_sets: dict[str, frozenset[str]] = {}
         self._tbox_types: dict[str, frozenset[str]] = {}
         self._iris: dict[str, URIRef] = {}
-        self._rules = [_Rule(str(c), _compile(self.defs[c]), frozenset(_mentions(self.defs[c])), self._ancestors(str(c)))
+        self._rules = [_Rule(str(c), _compile(self.defs[c]), frozenset(map(str, named_in(self.defs[c], through_restrictions=False))),
+                             self._ancestors(str(c)))
                        for c in self.order]
 
     def classify(self, facts: CaseFacts) -> Classification:
@@ -191,20 +192,14 @@ def _compile(expr: Expr) -> Check:
         return lambda ind, types, ctx: key in types
     if isinstance(expr, (And, Or)):
         parts = tuple(_compile(e) for e in expr.items)
-        if isinstance(expr, And):
-            def all_of(ind: _Ind, types: set[str], ctx: _Context) -> bool:
-                for part in parts:
-                    if not part(ind, types, ctx):
-                        return False
-                return True
-            return all_of
+        decisive = isinstance(expr, Or)  # the part value that settles the answer: True for or, False for and
 
-        def any_of(ind: _Ind, types: set[str], ctx: _Context) -> bool:
+        def combined(ind: _Ind, types: AbstractSet[str], ctx: _Context) -> bool:
             for part in parts:
-                if part(ind, types, ctx):
-                    return True
-            return False
-        return any_of
+                if part(ind, types, ctx) == decisive:
+                    return decisive
+            return not decisive
+        return combined
     if isinstance(expr, Some):
         prop = str(expr.prop)
         if isinstance(expr.filler, DataRange):
@@ -237,17 +232,8 @@ def _compile_filler(expr: Expr) -> Callable[[str, _Context], bool]:
     check = _compile(expr)
 
     def holds(iri: str, ctx: _Context) -> bool:
-        return check(ctx.individual(iri), set(ctx.types(iri)), ctx)
+        return check(ctx.individual(iri), ctx.types(iri), ctx)
     return holds
-
-
-def _mentions(expr: Expr) -> set[str]:
-    """Classes whose presence on the same individual the expression reads."""
-    if isinstance(expr, Named):
-        return {str(expr.iri)}
-    if isinstance(expr, (And, Or)):
-        return set().union(*(_mentions(e) for e in expr.items))
-    return set()
 
 
 def _number(lit: Literal) -> Union[Decimal, None]:
@@ -286,16 +272,6 @@ def _same_value(a: Literal, b: Literal) -> bool:
 
 def _dependency_order(defs: dict[URIRef, Expr]) -> list[URIRef]:
     """Defined classes ordered so that a class comes after those its definition names."""
-
-    def named(expr: object) -> set[URIRef]:
-        if isinstance(expr, Named):
-            return {expr.iri}
-        if isinstance(expr, (And, Or)):
-            return set().union(*(named(e) for e in expr.items))
-        if isinstance(expr, (Some, Only)):
-            return named(expr.filler)
-        return set()
-
     order: list[URIRef] = []
     state: dict[URIRef, int] = {}
 
@@ -305,7 +281,7 @@ def _dependency_order(defs: dict[URIRef, Expr]) -> list[URIRef]:
         if state.get(cls) == 1:
             return  # a cycle: the fixpoint loop still converges
         state[cls] = 1
-        for dep in sorted(named(defs[cls])):
+        for dep in sorted(named_in(defs[cls])):
             if dep in defs:
                 visit(dep)
         state[cls] = 2

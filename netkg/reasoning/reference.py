@@ -113,21 +113,20 @@ class HermitReasoner:
                 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                     sync_reasoner_hermit(world, infer_property_values=False, debug=0)
                 return world
-            except OwlReadyInconsistentOntologyError:
+            except (OwlReadyInconsistentOntologyError, OwlReadyJavaError, OSError) as exc:
                 world.close()
+                error = exc
+            if isinstance(error, OwlReadyInconsistentOntologyError):
                 raise ReasonerUnavailable("HermiT found the knowledge and cases inconsistent; "
-                                          "run `netkg check` and review the cases") from None
-            except OwlReadyJavaError as exc:
-                world.close()
-                last = str(exc)
-                if "OutOfMemoryError" in last:
-                    raise ReasonerUnavailable(f"HermiT ran out of memory ({self.memory_mb} MB); "
-                                              "set NETKG_JAVA_MEMORY higher or reason fewer cases per run") from None
-                if "NullPointerException" not in last:
-                    break
-            except OSError as exc:
-                world.close()
-                raise ReasonerUnavailable(f"HermiT could not be started with {self.java}: {exc}") from None
+                                          "run `netkg check` and review the cases")
+            if isinstance(error, OSError):
+                raise ReasonerUnavailable(f"HermiT could not be started with {self.java}: {error}")
+            last = str(error)
+            if "OutOfMemoryError" in last:
+                raise ReasonerUnavailable(f"HermiT ran out of memory ({self.memory_mb} MB); "
+                                          "set NETKG_JAVA_MEMORY higher or reason fewer cases per run")
+            if "NullPointerException" not in last:
+                break
         lines = [line for line in last.strip().splitlines() if line.strip()]
         raise ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}")
 
