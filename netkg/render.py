@@ -32,6 +32,8 @@ def to_text(report: Report, width: int = 120) -> str:
     console.print(report.disclaimer)
     console.print(f"\nGrade: {report.grade_label or 'NOT DETERMINED (see required work-up)'}")
     console.print(f"Profile: {', '.join(report.profile)}")
+    if report.data_warnings:
+        console.print(_data_warnings_table(report.data_warnings))
     for category, title in _TITLES.items():
         items = report.items(category)
         if items:
@@ -59,6 +61,15 @@ def to_text(report: Report, width: int = 120) -> str:
                 t.add_row(", ".join(r["applies_to"]), r[key], _cite(r["statements"], r["articles"]))
             console.print(t)
     return buf.getvalue()
+
+
+def _data_warnings_table(warnings: list[dict[str, str]]) -> Table:
+    t = Table(title="Data to check", show_lines=False)
+    t.add_column("field")
+    t.add_column("why")
+    for w in warnings:
+        t.add_row(w["field"], w["message"])
+    return t
 
 
 def _cite(statements: list[str], articles: list[str]) -> str:

@@ -21,6 +21,7 @@ from netkg import vocabulary as V
 from netkg.cases import CaseRecord
 from netkg.facts import CaseFacts, Triple
 from netkg.knowledge import STRENGTH_NAMES, Item, Knowledge, Rule
+from netkg.plausibility import implausibilities
 from netkg.reasoning.expressions import named_in, properties_used, render
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import DCTERMS, NETKG, NKR, RDF
@@ -125,6 +126,7 @@ class Report:
     prognosis: list[Note]
     process: list[Note]
     disclaimer: str = DISCLAIMER
+    data_warnings: list[dict[str, str]] = field(default_factory=list)  # implausible facts to check (netkg.plausibility)
 
     def items(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
@@ -157,6 +159,7 @@ class Report:
             "dosing": self.dosing, "monitoring": self.monitoring, "evidence": self.evidence,
             "followup": [note(n) for n in self.followup], "prognosis": [note(n) for n in self.prognosis],
             "process": [note(n) for n in self.process],
+            "data_warnings": self.data_warnings,
         }
 
     def to_rdf(self, facts: CaseFacts, classification: Classification) -> Graph:
@@ -290,6 +293,7 @@ class ReportBuilder:
             followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up"),
             prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis"),
             process=self._notes(applied, V.PROCESS_RULE, "process"),
+            data_warnings=[w.as_dict() for w in implausibilities(record)],
         )
 
     def _merge(self, record: CaseRecord, classification: Classification,
