@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from rdflib import Graph, URIRef
 
@@ -25,6 +27,9 @@ from netkg.vocabulary import NETKG
 
 DEFAULT_CHUNK = 25
 HERMIT_ATTEMPTS = 3
+DEFAULT_TIMEOUT_S = 600.0
+_OUTPUT_MARK = "* Owlready2 * HermiT output:"
+_TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <[^>]+> \)$", re.MULTILINE)
 
 
 class ReasonerUnavailable(Exception):
@@ -58,6 +63,47 @@ def java_memory_mb() -> int:
     return value
 
 
+def hermit_timeout_s() -> float:
+    """The time limit of one HermiT run in seconds: ``NETKG_HERMIT_TIMEOUT`` or 600."""
+    raw = os.environ.get("NETKG_HERMIT_TIMEOUT", str(DEFAULT_TIMEOUT_S))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise ReasonerUnavailable(f"NETKG_HERMIT_TIMEOUT must be a positive number of seconds; got {raw!r}")
+    return value
+
+
+@contextlib.contextmanager
+def _java_time_limit(seconds: float) -> Iterator[None]:
+    """Make owlready2 stop its Java process after ``seconds``.
+
+    owlready2 0.51 runs HermiT with ``subprocess.check_output(command, **_subprocess_kargs)``;
+    a ``timeout`` in those arguments makes ``subprocess.run`` kill the Java process and raise
+    ``TimeoutExpired`` when the limit passes.  This bounds the run in this process, without a
+    wrapper script or a watchdog thread, and on every platform (coreutils ``timeout`` is not).
+    """
+    import owlready2.reasoning as reasoning
+
+    previous = reasoning._subprocess_kargs
+    reasoning._subprocess_kargs = {**previous, "timeout": seconds}
+    try:
+        yield
+    finally:
+        reasoning._subprocess_kargs = previous
+
+
+def _realized_individuals(log: str) -> set[str]:
+    """The individuals HermiT's output gives a type for (``Type( <ind> <class> )`` lines).
+
+    owlready2 writes HermiT's output to stderr after a marker line when ``debug=2``;
+    without the marker, no output was read.
+    """
+    _, mark, output = log.partition(_OUTPUT_MARK)
+    return set(_TYPE_LINE.findall(output)) if mark else set()
+
+
 class HermitReasoner:
     """Classifies cases with HermiT (the reference reasoner)."""
 
@@ -67,6 +113,7 @@ class HermitReasoner:
         self.knowledge = knowledge
         self.chunk_size = chunk_size
         self.memory_mb = memory_mb or java_memory_mb()
+        self.timeout_s = hermit_timeout_s()
         self.java = java_executable()
 
     def classify(self, facts: CaseFacts) -> Classification:
@@ -90,17 +137,20 @@ class HermitReasoner:
         with tempfile.TemporaryDirectory(prefix="netkg-hermit-") as tmp:
             abox_file = Path(tmp) / "cases.nt"
             abox.serialize(abox_file, format="nt", encoding="utf-8")
-            world = self._classify(abox_file)
+            world = self._classify(abox_file, chunk)
             results = [self._read(world, facts) for facts in chunk]
             world.close()
         return results
 
-    def _classify(self, abox_file: Path) -> object:
+    def _classify(self, abox_file: Path, chunk: list[CaseFacts]) -> object:
         """Load knowledge and cases into a fresh world and let HermiT classify it.
 
-        HermiT occasionally fails with a NullPointerException while it classifies
-        data properties (a known race in its command-line driver); the same
-        input then succeeds, so such a failure is retried a few times.
+        The run is bounded by :attr:`timeout_s`, and HermiT's output must type every
+        case and tumour individual of ``chunk``: a Java that exits without classifying
+        is a failure, never an empty answer.  HermiT occasionally fails with a
+        NullPointerException while it classifies data properties (a known race in its
+        command-line driver); the same input then succeeds, so such a failure is
+        retried a few times.
         """
         from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
 
@@ -110,9 +160,20 @@ class HermitReasoner:
             try:
                 world.get_ontology(self.knowledge.ntriples_file().as_uri()).load(format="ntriples")
                 world.get_ontology(abox_file.as_uri()).load(format="ntriples")
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                    sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+                log = io.StringIO()
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(log), \
+                        _java_time_limit(self.timeout_s):
+                    sync_reasoner_hermit(world, infer_property_values=False, debug=2)
+                self._check_realized(log.getvalue(), chunk)
                 return world
+            except subprocess.TimeoutExpired:
+                world.close()
+                raise ReasonerUnavailable(
+                    f"HermiT did not finish within {self.timeout_s:g} s (NETKG_HERMIT_TIMEOUT); raise the limit, "
+                    "reason fewer cases per run, or use --engine fast") from None
+            except ReasonerUnavailable:
+                world.close()
+                raise
             except (OwlReadyInconsistentOntologyError, OwlReadyJavaError, OSError) as exc:
                 world.close()
                 error = exc
@@ -129,6 +190,16 @@ class HermitReasoner:
                 break
         lines = [line for line in last.strip().splitlines() if line.strip()]
         raise ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}")
+
+    def _check_realized(self, log: str, chunk: list[CaseFacts]) -> None:
+        """Raise :class:`ReasonerUnavailable` unless HermiT's output types every case and tumour of ``chunk``."""
+        realized = _realized_individuals(log)
+        missing = [f.case_id for f in chunk if not {str(f.case), str(f.tumour)} <= realized]
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            raise ReasonerUnavailable(
+                f"HermiT gave no classification for case(s) {shown}: the Java runtime at {self.java} "
+                "exited without HermiT's output; check NETKG_JAVA and the Java installation")
 
     def _read(self, world: object, facts: CaseFacts) -> Classification:
         return Classification(
