@@ -5,11 +5,17 @@
 * With the fast engine, chunks of cases are reasoned in worker processes (one
   per core); the HermiT reference runs in this process (it drives one JVM).
 * Each case is written as its own named graph (the case IRI).  New cases of a
-  chunk are written in one transaction, a case that is already stored with an
-  older knowledge version is replaced in one transaction, so a case graph is
-  always either absent or complete.
-* Resumable: a case whose graph is already stored with the same knowledge
-  version is skipped, so re-running an interrupted batch finishes the job.
+  chunk are written in one transaction; a stored case is replaced in one
+  transaction of its own, so a case graph is always either absent or complete.
+* A stored report is skipped only when it was reasoned from the same case
+  content (digest of the validated case), knowledge version and engine; any
+  other stored report is reasoned again and replaced, the replaced one kept in
+  the case graph as a revision (:mod:`netkg.revisions`,
+  docs/registry-updates.md).  Re-running an interrupted batch finishes the job.
+* A reasoner that cannot run (no Java, out of memory) raises
+  :class:`~netkg.reasoning.reference.ReasonerUnavailable`: it is checked before
+  anything is written, and a failure later stops the batch with every case
+  graph written so far complete.
 """
 
 from __future__ import annotations
@@ -22,8 +28,11 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 from netkg.cases import CaseError, CaseRecord, CaseResult, read_cases, validate_case
 from netkg.knowledge import Knowledge
-from netkg.store import EmbeddedStore, graph_to_nquads
-from netkg.vocabulary import NKR, ONTOLOGY_GRAPH, case_iri
+from netkg.reasoning.reference import ReasonerUnavailable
+from netkg.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,
+                             replacement_reasons, revision_triples)
+from netkg.store import EmbeddedStore, StoredIdentity, graph_to_nquads
+from netkg.vocabulary import case_iri
 
 DEFAULT_CHUNK = 250
 
@@ -33,14 +42,33 @@ class BatchSummary:
     """What a batch did."""
 
     read: int = 0
-    reasoned: int = 0
-    skipped: int = 0
+    reasoned: int = 0  # new and replaced
+    skipped: int = 0  # stored with the same case digest, knowledge version and engine
+    #: replaced reports by their first reason in :data:`netkg.revisions.REASONS` order
+    replaced: dict[str, int] = field(default_factory=dict)
     invalid: list[CaseError] = field(default_factory=list)
     knowledge_version: str = ""
+    engine: str = ""
+
+    @property
+    def new(self) -> int:
+        """Cases reasoned that had no stored report."""
+        return self.reasoned - sum(self.replaced.values())
 
     @property
     def ok(self) -> bool:
         return not self.invalid
+
+
+@dataclass
+class ReasonedGraph:
+    """One reasoned case as written to the store: its graph and what a revision record needs."""
+
+    case_id: str
+    nquads: str
+    findings: set[Finding]
+    record_json: str
+    reasoned_at: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,28 +84,41 @@ def _init_worker(ontology: Optional[str], engine: str) -> None:
     _WORKER["engine"] = engine
 
 
-def case_nquads(records: list[CaseRecord], knowledge: Knowledge, engine: str) -> list[tuple[str, str]]:
-    """``(case id, N-Quads of its graph)`` for each record: facts, inferred types and report."""
+def case_graphs(records: list[CaseRecord], knowledge: Knowledge, engine: str) -> list[ReasonedGraph]:
+    """The graph of each record: facts, inferred types, report, and where the report comes from."""
     from netkg.pipeline import reason_records
 
     out = []
-    for r in reason_records(records, engine, knowledge):
-        triples = r.report.triples(r.facts, r.classification)
-        out.append((r.record.id, graph_to_nquads(triples, str(case_iri(r.record.id)))))
+    reasoned = reason_records(records, engine, knowledge)
+    reasoned_at = now()
+    for r in reasoned:
+        case = case_iri(r.record.id)
+        record_json = canonical_json(r.record)
+        triples = list(r.report.triples(r.facts, r.classification))
+        triples += identity_triples(case, record_json, case_digest(r.record), reasoned_at)
+        findings = {(f.category, f.therapy) for f in r.report.findings}
+        out.append(ReasonedGraph(r.record.id, graph_to_nquads(triples, str(case)), findings, record_json, reasoned_at))
     return out
 
 
-def _reason_chunk(records: list[CaseRecord]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Reason a chunk; a case that fails alone is returned as ``(id, message)``."""
+def _reason_chunk(records: list[CaseRecord]) -> tuple[list[ReasonedGraph], list[tuple[str, str]]]:
+    """Reason a chunk; a case that fails alone is returned as ``(id, message)``.
+
+    A reasoner that cannot run fails every case alike: that is raised, not reported per case.
+    """
     k: Knowledge = _WORKER["knowledge"]  # type: ignore[assignment]
     engine: str = _WORKER["engine"]  # type: ignore[assignment]
     try:
-        return case_nquads(records, k, engine), []
+        return case_graphs(records, k, engine), []
+    except ReasonerUnavailable:
+        raise
     except Exception:  # isolate the failing case(s)
         done, failed = [], []
         for record in records:
             try:
-                done.extend(case_nquads([record], k, engine))
+                done.extend(case_graphs([record], k, engine))
+            except ReasonerUnavailable:
+                raise
             except Exception as exc:  # reported per case, the batch goes on
                 failed.append((record.id, f"{exc.__class__.__name__}: {exc}"))
         return done, failed
@@ -92,6 +133,16 @@ def _results(source: Union[str, Path, Iterable[Union[CaseResult, dict]]]) -> Ite
         return
     for n, item in enumerate(source):
         yield item if isinstance(item, CaseResult) else validate_case(item, f"<input>[{n}]")
+
+
+def summary_line(summary: BatchSummary) -> str:
+    """One line saying what a batch did: read, new, replaced (by reason), unchanged, invalid."""
+    replaced = sum(summary.replaced.values())
+    by_reason = ", ".join(f"{summary.replaced.get(reason, 0)} {label}" for reason, label in
+                          (("case", "changed case"), ("knowledge", "new knowledge"), ("engine", "other engine")))
+    return (f"{summary.read} case(s) read: {summary.new} reasoned new, {replaced} replaced ({by_reason}), "
+            f"{summary.skipped} unchanged (knowledge {summary.knowledge_version}, engine {summary.engine}), "
+            f"{len(summary.invalid)} invalid")
 
 
 def ensure_ontology(store: EmbeddedStore, knowledge: Knowledge) -> None:
@@ -115,12 +166,14 @@ def reason_into_store(
     ``on_chunk(n_written)`` is called after each chunk is stored (progress hooks, tests).
     """
     from netkg import pipeline
+    from netkg.reasoning import make_reasoner
 
     knowledge = pipeline.knowledge(ontology)
-    summary = BatchSummary(knowledge_version=knowledge.version)
+    make_reasoner(knowledge, engine)  # the engine can run (Java found) before anything is written
+    summary = BatchSummary(knowledge_version=knowledge.version, engine=engine)
     ensure_ontology(store, knowledge)
-    existing = store.case_versions()
-    existing.pop(str(ONTOLOGY_GRAPH), None)
+    existing = store.case_identities()
+    replacing: dict[str, list[str]] = {}  # case id -> why its stored report is replaced
 
     todo: list[CaseRecord] = []
     seen: dict[str, str] = {}
@@ -134,9 +187,13 @@ def reason_into_store(
             summary.invalid.append(CaseError(result.source, rec.id, "id", f"duplicate case id; first given in {seen[rec.id]}"))
             continue
         seen[rec.id] = result.source
-        if existing.get(str(case_iri(rec.id))) == knowledge.version:
-            summary.skipped += 1
-            continue
+        stored = existing.get(str(case_iri(rec.id)))
+        if stored is not None:
+            reasons = replacement_reasons(stored, case_digest(rec), knowledge.version, engine)
+            if not reasons:
+                summary.skipped += 1
+                continue
+            replacing[rec.id] = reasons
         todo.append(rec)
 
     chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
@@ -144,14 +201,15 @@ def reason_into_store(
     parallel = engine == "fast" and n_workers > 1 and len(chunks) > 1
     sources = seen
 
-    def write(done: list[tuple[str, str]], failed: list[tuple[str, str]]) -> None:
+    def write(done: list[ReasonedGraph], failed: list[tuple[str, str]]) -> None:
         fresh = []
-        for cid, nquads in done:
-            iri = str(case_iri(cid))
-            if iri in existing:
-                _replace_from_nquads(store, iri, nquads)
-            else:
-                fresh.append(nquads)
+        for graph in done:
+            reasons = replacing.get(graph.case_id)
+            if reasons is None:
+                fresh.append(graph.nquads)
+                continue
+            replace_report(store, graph, existing[str(case_iri(graph.case_id))], reasons)
+            summary.replaced[reasons[0]] = summary.replaced.get(reasons[0], 0) + 1
         store.add_case_graphs("".join(fresh))  # one transaction for the chunk's new cases
         summary.reasoned += len(done)
         for cid, message in failed:
@@ -180,11 +238,16 @@ def reason_into_store(
     return summary
 
 
-def _replace_from_nquads(store: EmbeddedStore, iri: str, nquads: str) -> None:
-    """Replace one stored case graph by the graph given as N-Quads (in a single update)."""
-    suffix = f" <{iri}> .\n"
-    body = "".join(line[: -len(suffix)] + " .\n" for line in nquads.splitlines(keepends=True))
-    store.raw.update(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{body}}} }}")
+def replace_report(store: EmbeddedStore, graph: ReasonedGraph, stored: StoredIdentity, reasons: list[str]) -> None:
+    """Replace the stored graph of ``graph``'s case in one transaction, keeping the replaced report as a revision.
+
+    The new graph holds the new report, every revision the old graph held, and the old report as the
+    newest revision: when it was made and replaced, from what, why, and what the replacement changed.
+    """
+    case = case_iri(graph.case_id)
+    old = StoredReport.read(case, stored, store.graph_quads(str(case)))
+    revision = revision_triples(old, reasons, graph.record_json, graph.findings, graph.reasoned_at)
+    store.replace_graph(str(case), graph.nquads + old.history_nquads() + graph_to_nquads(revision, str(case)))
 
 
 class _Bar:

@@ -48,6 +48,16 @@ class Rows:
         return [tuple(r.get(v) for v in self.variables) for r in self.rows]
 
 
+@dataclass(frozen=True)
+class StoredIdentity:
+    """What a stored case report was reasoned from: see :meth:`EmbeddedStore.case_identities`."""
+
+    knowledge_version: str
+    engine: Optional[str] = None
+    digest: Optional[str] = None
+    reasoned_at: Optional[str] = None
+
+
 class QueryTimeout(InputError):
     """The query ran longer than its time limit."""
 
@@ -79,10 +89,6 @@ def graph_to_nquads(graph: Iterable[tuple[Any, Any, Any]], graph_name: str) -> s
     """Every triple of ``graph`` (an rdflib graph or any iterable of triples) as N-Quads in ``graph_name``."""
     g = f"<{graph_name}>"
     return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n" for s, p, o in graph)
-
-
-def graph_to_ntriples(graph: Graph) -> str:
-    return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph)
 
 
 def plain(term: Any) -> Optional[str]:
@@ -193,13 +199,28 @@ class EmbeddedStore(Store):
 
     def case_versions(self) -> dict[str, str]:
         """Knowledge version of every stored case graph, keyed by case IRI."""
-        out: dict[str, str] = {}
-        version = ox.NamedNode(str(NKR.knowledgeVersion))
-        for quad in self._store.quads_for_pattern(None, version, None, None):
-            if (isinstance(quad.graph_name, ox.NamedNode) and quad.subject == quad.graph_name
-                    and quad.graph_name.value != str(ONTOLOGY_GRAPH)):
-                out[quad.graph_name.value] = quad.object.value
-        return out
+        return {iri: identity.knowledge_version for iri, identity in self.case_identities().items()}
+
+    def case_identities(self) -> dict[str, StoredIdentity]:
+        """What identifies the report of every stored case graph, keyed by case IRI.
+
+        Read from the statements a case graph makes about its case (the graph name): its
+        knowledge version, engine, case digest and time of reasoning (see docs/registry-updates.md).
+        """
+        fields = {str(NKR.knowledgeVersion): "knowledge_version", str(NKR.engine): "engine",
+                  str(NKR.caseDigest): "digest", str(NKR.reasonedAt): "reasoned_at"}
+        found: dict[str, dict[str, str]] = {}
+        for predicate, name in fields.items():
+            for quad in self._store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+                graph = quad.graph_name
+                if (isinstance(graph, ox.NamedNode) and quad.subject == graph
+                        and graph.value != str(ONTOLOGY_GRAPH)):
+                    found.setdefault(graph.value, {})[name] = quad.object.value
+        return {iri: StoredIdentity(**values) for iri, values in found.items() if "knowledge_version" in values}
+
+    def graph_quads(self, name: str) -> list[ox.Quad]:
+        """Every quad of the named graph ``name`` (empty when there is no such graph)."""
+        return list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
 
     def case_count(self) -> int:
         return sum(1 for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != str(ONTOLOGY_GRAPH))
@@ -211,14 +232,28 @@ class EmbeddedStore(Store):
 
     def replace_case_graph(self, case_iri: str, graph: Graph) -> None:
         """Replace the named graph of one case with ``graph``, atomically (one transaction)."""
+        self.replace_graph(case_iri, graph_to_nquads(graph, case_iri))
+
+    def replace_graph(self, name: str, nquads: str) -> None:
+        """Replace the named graph ``name`` by the quads ``nquads`` (all in that graph), in one transaction.
+
+        pyoxigraph 0.5 offers no transaction to Python code other than one update request, so the
+        graph is dropped and refilled by a single SPARQL update: it is always either the old graph
+        or the new one, never a mix or empty in between.
+        """
         self._writable()
-        name = f"<{case_iri}>"
-        body = graph_to_ntriples(graph)
         try:
-            # Both operations run in the single transaction of one update request.
-            self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
+            quads = list(ox.parse(input=nquads, format=ox.RdfFormat.N_QUADS))
+        except SyntaxError as exc:
+            raise EnvironmentProblem(f"{self.describe()}: cannot write graph {name}: {exc}") from None
+        target = f"<{name}>"
+        if any(str(q.graph_name) != target for q in quads):
+            raise ValueError(f"replace_graph({name}): every quad must be in the graph {target}")
+        body = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+        try:
+            self._store.update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{body}}} }}")
         except (OSError, SyntaxError) as exc:
-            raise EnvironmentProblem(f"{self.describe()}: cannot write case {case_iri}: {exc}") from None
+            raise EnvironmentProblem(f"{self.describe()}: cannot write graph {name}: {exc}") from None
 
     def add_case_graphs(self, nquads: str) -> None:
         """Add new case graphs given as N-Quads, in one transaction (all or nothing)."""

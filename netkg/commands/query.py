@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
 def _reason_cases(paths: list[Path], engine: str):
     from netkg.batch import reason_into_store
     from netkg.cases import CaseInputError, read_cases
+    from netkg.errors import EnvironmentProblem
+    from netkg.reasoning.reference import ReasonerUnavailable
     from netkg.store import EmbeddedStore
 
     store = EmbeddedStore(None)
@@ -71,7 +73,10 @@ def _reason_cases(paths: list[Path], engine: str):
         results = [r for p in paths for r in read_cases(p)]
     except CaseInputError as exc:
         raise InputError(str(exc)) from None
-    summary = reason_into_store(results, store, engine=engine, workers=1)
+    try:
+        summary = reason_into_store(results, store, engine=engine, workers=1)
+    except ReasonerUnavailable as exc:
+        raise EnvironmentProblem(str(exc)) from None
     if summary.invalid:
         raise InputError("invalid case(s):\n" + "\n".join(str(e) for e in summary.invalid))
     return store

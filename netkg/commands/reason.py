@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 
 from netkg.cases import CaseInputError
-from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
+from netkg.errors import EXIT_FINDINGS, EXIT_OK, EnvironmentProblem, InputError
 from netkg.reasoning import ENGINES
+from netkg.reasoning.reference import ReasonerUnavailable
 
 NAME = "reason"
 HELP = ("Reason every case of a file or folder (JSON, JSON Lines, YAML) into a persistent SPARQL store; "
-        "resumable, invalid cases are reported and skipped.")
+        "resumable: a case stored from the same content, knowledge and engine is skipped, any other is "
+        "reasoned again and replaced (the old report kept as a revision); invalid cases are reported and skipped.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.batch import reason_into_store
+    from netkg.batch import reason_into_store, summary_line
     from netkg.store import EmbeddedStore
 
     if not args.input.exists():
@@ -41,10 +43,11 @@ def run(args: argparse.Namespace) -> int:
                                     progress=not args.no_progress and sys.stderr.isatty())
     except CaseInputError as exc:
         raise InputError(str(exc)) from None
+    except ReasonerUnavailable as exc:
+        raise EnvironmentProblem(str(exc)) from None
     finally:
         store.close()
     for e in summary.invalid:
         print(f"invalid: {e}", file=sys.stderr)
-    print(f"{summary.read} case(s) read: {summary.reasoned} reasoned, {summary.skipped} already stored "
-          f"(knowledge {summary.knowledge_version}), {len(summary.invalid)} invalid; store: {args.store}")
+    print(f"{summary_line(summary)}; store: {args.store}")
     return EXIT_FINDINGS if summary.invalid else EXIT_OK
