@@ -1,0 +1,167 @@
+"""For each main therapy family the report can say: offered, advised against, not offered (and why), or not
+covered by the sources.  Cases are plain dicts, validated, and reasoned on the fast path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, URIRef
+
+from netkg import vocabulary as V
+from netkg.cases import load_case, validate_case
+from netkg.knowledge import Knowledge
+from netkg.pipeline import Reasoned, reason_records
+from netkg.therapy_gaps import FAMILIES, STATUSES, FamilyStatus, family_status
+from netkg.vocabulary import NETKG, RDFS
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_FILES = sorted((ROOT / "examples").glob("*.yaml")) + sorted((ROOT / "examples" / "cohort").glob("*.yaml"))
+
+G2_LIVER_ONLY = {
+    "id": "gaps-g2-liver", "age": 50, "ecog": 0,
+    "tumour": {"primary_site": "ileum", "differentiation": "well", "ki67": 15, "sstr_status": "positive",
+               "functioning": False},
+    "metastatic_sites": ["liver"], "liver": {"lesion_count": 12, "involvement_percent": 30, "resectable": False},
+    "disease_course": "stable", "months_stable": 12, "primary_resected": True, "primary_complications": [],
+}
+NEC_SIGMOID = {
+    "id": "gaps-nec", "age": 60, "ecog": 1,
+    "tumour": {"primary_site": "sigmoid_colon", "differentiation": "poor", "ki67": 60, "sstr_status": "negative",
+               "functioning": False},
+    "metastatic_sites": ["liver"], "liver": {"lesion_count": 5, "resectable": False},
+    "disease_course": "progressive", "primary_resected": False, "primary_complications": [],
+}
+NET_G3 = {
+    "id": "gaps-net-g3", "age": 55, "ecog": 0,
+    "tumour": {"primary_site": "ileum", "differentiation": "well", "ki67": 30, "sstr_status": "positive",
+               "functioning": False},
+    "metastatic_sites": ["liver"], "liver": {"lesion_count": 6, "resectable": False},
+    "disease_course": "progressive", "primary_resected": True, "primary_complications": [],
+}
+G1_LOCALISED = {
+    "id": "gaps-g1-local", "age": 45, "ecog": 0,
+    "tumour": {"primary_site": "ileum", "differentiation": "well", "ki67": 1, "sstr_status": "positive",
+               "functioning": False},
+    "metastatic_sites": [], "disease_course": "stable", "primary_resected": False, "primary_complications": [],
+}
+
+
+def reasoned(case: dict[str, Any], **changes: Any) -> Reasoned:
+    result = validate_case({**case, **changes})
+    assert result.record is not None, result.errors
+    return reason_records([result.record], engine="fast")[0]
+
+
+def statuses(r: Reasoned, knowledge: Knowledge) -> dict[URIRef, FamilyStatus]:
+    return {URIRef(s.family): s for s in family_status(knowledge, r.classification, r.record, r.report.findings)}
+
+
+def tumour(case: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**case["tumour"], **changes}
+
+
+# ------------------------------------------------------------------ not offered: the nearest rule and what failed
+def test_ki67_above_10_keeps_liver_transplantation_from_a_liver_confined_g2_net(knowledge: Knowledge) -> None:
+    s = statuses(reasoned(G2_LIVER_ONLY), knowledge)[NETKG.LiverTransplantation]
+    assert s.status == "not offered"
+    assert "K051" in s.statements and s.nearest_rule is not None
+    ki67 = next(c for c in s.failed if c.text == knowledge.label(NETKG.Ki67Below10))
+    assert ki67.facts == {"tumour.ki67": 15.0} and not ki67.population and ki67.recorded
+    assert not any(c.population for c in s.failed)
+    assert s.text.startswith("liver transplantation: not offered")
+    assert "Ki-67 below 10% (tumour.ki67 = 15)" in s.text and "K051" in s.text
+
+
+def test_each_failed_condition_of_the_nearest_rule_is_listed_on_its_own(knowledge: Knowledge) -> None:
+    s = statuses(reasoned(G2_LIVER_ONLY, age=65), knowledge)[NETKG.LiverTransplantation]
+    texts = [c.text for c in s.failed]
+    assert knowledge.label(NETKG.Ki67Below10) in texts and knowledge.label(NETKG.TransplantAgeEligible) in texts
+    assert next(c for c in s.failed if c.text == knowledge.label(NETKG.TransplantAgeEligible)).facts == {"age": 65}
+
+
+def test_without_liver_metastases_liver_directed_therapy_is_not_offered_for_lack_of_them(knowledge: Knowledge) -> None:
+    s = statuses(reasoned(G1_LOCALISED), knowledge)[NETKG.LiverDirectedTherapy]
+    assert s.status == "not offered"
+    assert any("liver" in c.text and c.facts.get("metastatic_sites") == [] and not c.population for c in s.failed)
+    assert all(i in s.text for i in s.statements) and s.statements
+
+
+def test_a_grade_that_cannot_be_assigned_is_not_recorded_rather_than_outside_the_sources(knowledge: Knowledge) -> None:
+    no_ki67 = tumour(G2_LIVER_ONLY)
+    del no_ki67["ki67"]
+    r = reasoned(G2_LIVER_ONLY, tumour=no_ki67)
+    assert r.report.grade is None
+    s = statuses(r, knowledge)[NETKG.SomatostatinAnalog]
+    assert s.status == "not offered"
+    grade = next(c for c in s.failed if c.population)
+    assert not grade.recorded and grade.facts["tumour.ki67"] is None and "not recorded" in s.text
+
+
+# ------------------------------------------------------------------ offered and advised against
+def test_nec_is_advised_against_somatostatin_analogs(knowledge: Knowledge) -> None:
+    s = statuses(reasoned(NEC_SIGMOID), knowledge)[NETKG.SomatostatinAnalog]
+    assert s.status == "advised against"
+    assert "K014" in s.statements and "K014" in s.text
+    assert f"{knowledge.label(NETKG.SomatostatinAnalog)} (contraindicated)" in s.findings
+    assert s.nearest_rule is None and s.failed == []
+
+
+def test_a_negative_on_a_broader_class_advises_against_the_family(knowledge: Knowledge) -> None:
+    r = reasoned(G1_LOCALISED, metastatic_sites=["liver", "bone"], liver={"lesion_count": 3, "resectable": True})
+    assert str(NETKG.UpfrontSurgery) in r.report.therapies("contraindicated")
+    s = statuses(r, knowledge)[NETKG.Surgery]
+    assert s.status in ("advised against", "offered and advised against")
+    assert f"{knowledge.label(NETKG.UpfrontSurgery)} (contraindicated)" in s.findings
+
+
+def test_a_selected_transplant_candidate_is_offered_liver_transplantation(knowledge: Knowledge) -> None:
+    r = reasoned(G2_LIVER_ONLY, tumour=tumour(G2_LIVER_ONLY, ki67=4))
+    s = statuses(r, knowledge)[NETKG.LiverTransplantation]
+    assert s.status == "offered" and "K051" in s.statements
+    assert f"{knowledge.label(NETKG.LiverTransplantation)} (consider)" in s.findings
+    # transplantation is its own family: it does not count as surgery
+    assert f"{knowledge.label(NETKG.LiverTransplantation)} (consider)" not in statuses(r, knowledge)[NETKG.Surgery].findings
+
+
+# ------------------------------------------------------------------ not covered by the sources
+def test_somatostatin_analogs_for_a_non_functioning_net_g3_are_not_covered(knowledge: Knowledge) -> None:
+    r = reasoned(NET_G3)
+    assert r.report.grade == str(NETKG.NETG3)
+    s = statuses(r, knowledge)[NETKG.SomatostatinAnalog]
+    assert s.status == "not covered"
+    assert s.nearest_rule is not None and s.statements and all(i in s.text for i in s.statements)
+    assert any(c.population and c.recorded for c in s.failed)
+    assert s.text.startswith("somatostatin analog: not covered -- the sources address it only for ")
+    assert knowledge.label(NETKG.LowGradeNET) in s.text and "tumour.ki67 = 30" in s.text
+
+
+def test_a_family_no_rule_recommends_is_not_covered(knowledge: Knowledge) -> None:
+    graph = Graph()
+    for triple in knowledge.graph:
+        graph.add(triple)
+    radiotherapy_rules = [iri for iri, rule in knowledge.rules.items()
+                          if any(knowledge.subsumes(NETKG.Radiotherapy, a.therapy) for a in rule.axioms)]
+    assert radiotherapy_rules
+    for iri in radiotherapy_rules:
+        graph.remove((iri, RDFS.subClassOf, V.RECOMMENDATION_RULE))
+    without = Knowledge(graph)
+    r = reasoned(G1_LOCALISED)
+    s = statuses(r, without)[NETKG.Radiotherapy]
+    assert s.status == "not covered" and s.nearest_rule is None and s.failed == []
+    assert statuses(r, knowledge)[NETKG.Radiotherapy].status != "not covered"  # each knowledge has its own index
+
+
+# ------------------------------------------------------------------ every example
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_every_family_is_reported_once_with_its_statement_ids(path: Path, knowledge: Knowledge) -> None:
+    r = reason_records([load_case(path)], engine="fast")[0]
+    result = family_status(knowledge, r.classification, r.record, r.report.findings)
+    assert [URIRef(s.family) for s in result] == list(FAMILIES)
+    for s in result:
+        assert s.status in STATUSES
+        assert s.text.startswith(f"{s.family_label}: {s.status} -- ")
+        assert s.statements and all(i in s.text for i in s.statements), s.text
+        assert bool(s.findings) == (s.status in STATUSES[:3])
+        assert (s.nearest_rule is not None) == (s.status in STATUSES[3:])
