@@ -88,6 +88,11 @@ BAD_INPUTS = [
              "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
              + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(8))
              + "id: bomb\ntumour: {primary_site: ileum}\n",
+             "(file)", "more than 1,000,000 values", "alias"),
+    Bad.text("yaml-alias-bomb-in-a-case", "bomb.yaml",
+             "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+             + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(4))
+             + "id: bomb\ntumour: {primary_site: ileum}\n",
              "(case)", "values in one case", case_id="bomb"),
     Bad.text("huge-integer", "case.json", '{"id": "a", "age": ' + "9" * 5000 + ', "tumour": {"primary_site": "ileum"}}',
              "(file)", "too many digits"),
