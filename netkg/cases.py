@@ -135,11 +135,40 @@ class CaseRecord(_Strict):
             raise _Contradiction("tumour.syndrome", "a hormonal syndrome requires functioning to be true (or omitted)")
         if self.rapid_progression and self.disease_course != "progressive":
             raise _Contradiction("rapid_progression", "rapid progression requires disease_course 'progressive'")
+        self._consistent_course()
+        self._consistent_surgery()
         if self.primary_complications is not None and len(set(self.primary_complications)) != len(self.primary_complications):
             raise _Contradiction("primary_complications", "each complication may be listed once")
         if len(set(self.prior_therapies)) != len(self.prior_therapies):
             raise _Contradiction("prior_therapies", "each therapy may be listed once")
         return self
+
+    def _consistent_course(self) -> None:
+        months = self.months_stable
+        if months is None:
+            return
+        if self.rapid_progression and months >= RAPID_MAX_MONTHS_STABLE:
+            raise _Contradiction("months_stable", f"rapid progression with {months} months stable: disease stable for "
+                                                  f"{RAPID_MAX_MONTHS_STABLE} months or more is not progressing rapidly; correct one of them")
+        if self.disease_course == "progressive" and months >= PROGRESSIVE_MAX_MONTHS_STABLE:
+            raise _Contradiction("months_stable", f"disease_course 'progressive' with {months} months stable: disease stable "
+                                                  f"for {PROGRESSIVE_MAX_MONTHS_STABLE} months or more is not progressive; "
+                                                  "correct one of them")
+
+    def _consistent_surgery(self) -> None:
+        unknown_primary = self.tumour.primary_site == "unknown"
+        if unknown_primary and self.primary_resected:
+            raise _Contradiction("primary_resected", "the primary site is unknown, so the primary cannot have been resected; "
+                                                     "if surgery found it, record its site")
+        if unknown_primary and self.complete_resection:
+            raise _Contradiction("complete_resection", "the primary site is unknown, so not all disease can have been resected; "
+                                                       "if surgery found the primary, record its site")
+        if self.complete_resection and self.liver is not None and self.liver.resectable is False:
+            raise _Contradiction("complete_resection", "complete resection means all known disease was resected, but the "
+                                                       "liver metastases are recorded as not resectable (liver.resectable false)")
+        if self.pancreatoduodenectomy and self.primary_resected is False and self.tumour.primary_site == "duodenum":
+            raise _Contradiction("pancreatoduodenectomy", "a pancreatoduodenectomy removes the duodenum, so a duodenal primary "
+                                                          "cannot still be in place (primary_resected false); correct one of them")
 
 
 class _Contradiction(ValueError):
