@@ -482,6 +482,7 @@ _BOOL_TEXT = {"true": True, "True": True, "TRUE": True, "false": False, "False":
 _BOOL_PATTERN = re.compile("|".join(_BOOL_TEXT))
 _NULL_TEXT = re.compile(r"~|null|Null|NULL|")
 _NUMBER_START = frozenset("-+.0123456789")
+_YAML_TAG = "tag:yaml.org,2002:"
 _LEADING_ZERO_TEXT = re.compile(r"-?0[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
@@ -539,7 +540,8 @@ class _CaseConstructor(yaml.constructor.SafeConstructor):
     def _scalar_in(self, node: Any, pattern: re.Pattern[str], notation: str) -> str:
         text = self.construct_scalar(node)
         if not pattern.fullmatch(text):
-            raise yaml.constructor.ConstructorError(None, None, f"'{text}' is not {notation} (tag {node.tag})", node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"'{text}' is not {notation} (tag {_short_tag(node.tag)})",
+                                                    node.start_mark)
         return text
 
     def construct_case_int(self, node: Any) -> int:
@@ -560,7 +562,7 @@ class _CaseConstructor(yaml.constructor.SafeConstructor):
 
     def construct_refused(self, node: Any) -> Any:
         raise yaml.constructor.ConstructorError(
-            None, None, f"the tag '{node.tag}' is not allowed; only plain YAML values are (no tags such as "
+            None, None, f"the tag '{_short_tag(node.tag)}' is not allowed; only plain YAML values are (no tags such as "
                         "!!python/object, !!set, !!binary or !!timestamp)", node.start_mark)
 
 
@@ -570,6 +572,11 @@ for _tag, _construct in (("map", _CaseConstructor.construct_yaml_map), ("seq", _
                          ("null", _CaseConstructor.construct_case_null)):
     _CaseConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct)
 _CaseConstructor.add_constructor(None, _CaseConstructor.construct_refused)
+
+
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:set`` as it is written in a file: ``!!set``."""
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
 class _CaseResolver(yaml.resolver.BaseResolver):
