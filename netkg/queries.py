@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Mapping, Optional, Union
@@ -108,8 +109,7 @@ _TOKEN = re.compile(
     r"|#[^\n]*",
     re.S,
 )
-_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-_KEYWORD = re.compile(r"(?<![\w?$:@])([A-Za-z]+)(?![\w:])")
+QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK"}
 
 
 def _code_only(query: str) -> str:
@@ -117,49 +117,109 @@ def _code_only(query: str) -> str:
     return _TOKEN.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#") else "\0" * len(m.group(0)), query)
 
 
-def check_read_only(query: str) -> None:
-    """Refuse update operations and federated ``SERVICE`` calls, before anything runs."""
-    code = _code_only(query)
-    words = {m.group(1).upper() for m in _KEYWORD.finditer(code)}
-    if "SERVICE" in words:
+@lru_cache(maxsize=256)
+def check_read_only(query: str) -> str:
+    """The form of ``query`` (``SELECT`` or ``ASK``), or an :class:`InputError` saying why it cannot run.
+
+    The query is parsed with rdflib's SPARQL parser, not scanned: updates do not
+    parse as queries, ``SERVICE`` (federation) anywhere in the parse tree is
+    refused, and so are CONSTRUCT and DESCRIBE, whose answers are graphs, not rows.
+    Checked before anything runs; the verdict is cached per query text.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(query)
+    except ParseException as exc:
+        raise InputError(f"not a SPARQL query (updates are not allowed: queries are read-only): {exc}") from None
+    form = getattr(tree[1], "name", "") if len(tree) > 1 else ""
+    if "ServiceGraphPattern" in _node_names(tree):
         raise InputError("SERVICE (federated queries) is not allowed: queries run only on the local store")
-    update = sorted(words.intersection(_UPDATE_WORDS))
-    if update:
-        raise InputError(f"update operations are not allowed ({', '.join(update)}): queries are read-only")
-    if not words.intersection({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}):
-        raise InputError("not a SPARQL query: expected SELECT or ASK")
+    if form not in QUERY_FORMS:
+        shown = form.removesuffix("Query").upper() or "this query form"
+        raise InputError(f"{shown} queries are not supported; supported query forms: {', '.join(QUERY_FORMS.values())}")
+    return QUERY_FORMS[form]
+
+
+def _node_names(node: object) -> set[str]:
+    """The names of every rdflib ``CompValue`` in a SPARQL parse tree."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or hasattr(item, "asList"):
+            stack.extend(item)  # type: ignore[arg-type]
+    return names
 
 
 # ---------------------------------------------------------------------------------------------
 # Parameters
 
+# xsd:decimal as oxigraph holds it: 128-bit fixed point with 18 fractional digits (|x| < 1.7e20).
+# Checked on the written form, without arithmetic: 1e999999999 must not reach the store or a formatter.
+DECIMAL_DIGITS = 20
+DECIMAL_PLACES = 18
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
+_PREFIXED_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,40}(?:\.[0-9]{0,40})?|\.[0-9]{1,40})(?:[eE][+-]?[0-9]{1,10})?")
+
+
 def to_term(param: Param, value: str) -> Term:
-    """The RDF term for a parameter value, or an :class:`InputError` naming the parameter."""
+    """The RDF term for a parameter value, or an :class:`InputError` naming the parameter.
+
+    A value is one line as given: control characters (a trailing newline too) are refused,
+    and numbers must be finite and within what the store's xsd types hold.
+    """
     try:
-        if param.type == "case":
-            if not re.match(CASE_ID_PATTERN, value):
-                raise ValueError("a case id is 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit")
-            return ox.NamedNode(str(case_iri(value)))
-        if param.type == "iri":
-            prefix, colon, local = value.partition(":")
-            if colon and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", local):
-                value = PREFIXES[prefix] + local
-            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$", value):
-                raise ValueError("expected an absolute IRI (e.g. https://w3id.org/netkg/NEC) or netkg:Name")
-            return ox.NamedNode(value)
-        if param.type == "integer":
-            if not re.match(r"^[+-]?\d{1,18}$", value.strip()):
-                raise ValueError("expected an integer")
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
-        if param.type == "decimal":
-            number = Decimal(value.strip())
-            if not number.is_finite():
-                raise ValueError("expected a finite decimal number")
-            return ox.Literal(format(number, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
-        return ox.Literal(value)
+        if any(not ch.isprintable() and ch != " " for ch in value):
+            raise ValueError("control characters (such as a line break) are not allowed")
+        return _TERM_OF_TYPE[param.type](value)
     except (ValueError, InvalidOperation) as exc:
         detail = str(exc) if not isinstance(exc, InvalidOperation) else "expected a decimal number"
         raise InputError(f"parameter '{param.name}' ({param.type}): {detail}; got {value[:80]!r}") from None
+
+
+def _case_term(value: str) -> Term:
+    if not re.fullmatch(CASE_ID_PATTERN, value):
+        raise ValueError("a case id is 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return ox.NamedNode(str(case_iri(value)))
+
+
+def _iri_term(value: str) -> Term:
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES and _PREFIXED_LOCAL.fullmatch(local):
+        value = PREFIXES[prefix] + local
+    if not _IRI.fullmatch(value):
+        raise ValueError("expected an absolute IRI (e.g. https://w3id.org/netkg/NEC) or netkg:Name")
+    return ox.NamedNode(value)
+
+
+def _integer_term(value: str) -> Term:
+    if not _INTEGER.fullmatch(value):
+        raise ValueError("expected an integer of at most 18 digits")
+    return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+def _decimal_term(value: str) -> Term:
+    if not _DECIMAL.fullmatch(value):
+        raise ValueError("expected a decimal number such as 12.5 or 1.2e3")
+    number = Decimal(value)
+    if -int(number.as_tuple().exponent) > DECIMAL_PLACES:
+        raise ValueError(f"expected at most {DECIMAL_PLACES} digits after the decimal point")
+    if number.adjusted() >= DECIMAL_DIGITS:
+        raise ValueError(f"expected a decimal number of at most {DECIMAL_DIGITS} digits before the decimal point")
+    return ox.Literal(format(number, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
+
+
+_TERM_OF_TYPE = {"case": _case_term, "iri": _iri_term, "integer": _integer_term, "decimal": _decimal_term,
+                 "string": ox.Literal}
 
 
 def bind_params(query: QueryFile, params: Mapping[str, str]) -> dict[str, Term]:

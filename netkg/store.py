@@ -17,7 +17,6 @@ unbound.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
@@ -308,61 +307,93 @@ def _store_problem(path: Optional[Path], exc: Exception) -> str:
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 endpoint, queried over HTTP POST with JSON results."""
+    """A SPARQL 1.1 endpoint, queried over HTTP POST with JSON results.
+
+    ``token`` is sent as ``Authorization: Bearer <token>`` (see ``netkg serve``).
+    Every failure is a clear error: a refused or malformed query is bad input,
+    a query stopped at the server's time limit is a :class:`QueryTimeout`, an
+    answer that is not complete SPARQL JSON (a server that cut the result short)
+    or an unreachable endpoint is an environment problem.
+    """
 
     kind = "remote"
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, token: Optional[str] = None) -> None:
         if not endpoint.startswith(("http://", "https://")):
             raise InputError(f"--endpoint: expected an http(s) URL, got {endpoint!r}")
         self.endpoint = endpoint
+        self.token = token
 
     def describe(self) -> str:
         return f"SPARQL endpoint {self.endpoint}"
 
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
                timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
-
         if substitutions:
             from netkg.queries import inline_values
 
             query = inline_values(query, substitutions)
-        client = SPARQLWrapper(self.endpoint, agent=f"netkg/{__version__}")
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        client.setTimeout(max(1, int(timeout)))
-        client.setQuery(query)
-        started = time.monotonic()
+        return _rows_from_json(self._post(query, timeout), self.describe())
+
+    def _post(self, query: str, timeout: float) -> Any:
+        """The decoded JSON answer of the endpoint to ``query``."""
+        import httpx
+
+        headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json",
+                   "User-Agent": f"netkg/{__version__}"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         try:
-            data = client.query().convert()
-        except QueryBadFormed as exc:
-            raise InputError(f"the endpoint rejected the query: {exc}") from None
-        except SPARQLWrapperException as exc:
-            raise EnvironmentProblem(f"{self.describe()}: {exc}") from None
-        except OSError as exc:  # URLError, timeouts, refused connections
-            if time.monotonic() - started >= timeout:
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+            answer = httpx.post(self.endpoint, content=query.encode("utf-8"), headers=headers, timeout=timeout)
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+        except httpx.HTTPError as exc:
             raise EnvironmentProblem(f"{self.describe()} cannot be reached: {exc}") from None
-        if not isinstance(data, dict):
-            raise EnvironmentProblem(f"{self.describe()} did not answer with SPARQL JSON results")
-        if "boolean" in data:
-            return Rows(["ask"], [{"ask": "true" if data["boolean"] else "false"}])
-        variables = list(data.get("head", {}).get("vars", []))
-        rows = []
-        for binding in data.get("results", {}).get("bindings", []):
-            row: dict[str, Optional[str]] = {}
-            for v in variables:
-                b = binding.get(v)
-                if b is None:
-                    row[v] = None
-                elif b.get("type") == "bnode":
-                    row[v] = f"_:{b['value']}"
-                else:
-                    row[v] = b["value"]
-            rows.append(row)
-        return Rows(variables, rows)
+        _check_status(answer.status_code, answer.text, self.describe())
+        try:
+            return answer.json()
+        except ValueError:
+            raise EnvironmentProblem(
+                f"{self.describe()} returned an incomplete or invalid answer (not SPARQL JSON results); "
+                "the server may have stopped the query at its time limit") from None
+
+
+def _check_status(status: int, text: str, where: str) -> None:
+    """Raise the error an HTTP status other than 200 stands for."""
+    detail = " ".join(text.split())[:300]
+    if status == 200:
+        return
+    if status == 401:
+        raise EnvironmentProblem(f"{where} needs an access token: set NETKG_SERVER_TOKEN or --token-file ({detail})")
+    if status == 403:
+        raise EnvironmentProblem(f"{where} refused the access token or the request: {detail}")
+    if status == 504:
+        raise QueryTimeout(f"{where}: {detail}")
+    if 400 <= status < 500:
+        raise InputError(f"the endpoint rejected the query (HTTP {status}): {detail}")
+    raise EnvironmentProblem(f"{where} failed (HTTP {status}): {detail}")
+
+
+def _rows_from_json(data: Any, where: str) -> Rows:
+    """:class:`Rows` from SPARQL 1.1 JSON results."""
+    if not isinstance(data, dict):
+        raise EnvironmentProblem(f"{where} did not answer with SPARQL JSON results")
+    if "boolean" in data:
+        return Rows(["ask"], [{"ask": "true" if data["boolean"] else "false"}])
+    variables = list(data.get("head", {}).get("vars", []))
+    rows = []
+    for binding in data.get("results", {}).get("bindings", []):
+        row: dict[str, Optional[str]] = {}
+        for v in variables:
+            b = binding.get(v)
+            if b is None:
+                row[v] = None
+            elif b.get("type") == "bnode":
+                row[v] = f"_:{b['value']}"
+            else:
+                row[v] = b["value"]
+        rows.append(row)
+    return Rows(variables, rows)
 
 
 def open_store(path: Optional[Union[str, Path]] = None, endpoint: Optional[str] = None,

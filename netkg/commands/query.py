@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter (repeatable)")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default table)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="time limit in seconds (default 60)")
+    parser.add_argument("--token-file", type=Path,
+                        help="access token for --endpoint (default: the NETKG_SERVER_TOKEN environment variable)")
 
 
 def parse_params(items: list[str]) -> dict[str, str]:
@@ -48,10 +50,12 @@ def run(args: argparse.Namespace) -> int:
 
     query = load_query(args.file)
     params = parse_params(args.param)
-    if args.timeout <= 0:
-        raise InputError("--timeout must be positive")
+    if not 0 < args.timeout < float("inf"):
+        raise InputError("--timeout must be a positive number of seconds")
     if args.endpoint:
-        store = RemoteStore(args.endpoint)
+        from netkg.commands.serve import read_token
+
+        store = RemoteStore(args.endpoint, token=read_token(args.token_file))
     elif args.store:
         store = EmbeddedStore(args.store, read_only=True)
     else:

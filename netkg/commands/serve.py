@@ -1,13 +1,19 @@
-"""``netkg serve``: a read-only SPARQL endpoint over a store (the oxigraph server).
+"""``netkg serve``: a read-only SPARQL endpoint over a store.
 
-The server is started with ``--union-default-graph`` so that a query sees the
-union of the named graphs as its default graph -- exactly what the embedded
-store does -- and binds to 127.0.0.1 only.
+Two processes: the oxigraph server, started with ``--union-default-graph`` so
+that a query sees the union of the named graphs as its default graph (exactly
+what the embedded store does), listens on a private port of 127.0.0.1; in front
+of it the gate of :mod:`netkg.server` (uvicorn) listens on ``--host``
+(127.0.0.1 unless told otherwise), checks the access token, refuses SERVICE,
+the store download and updates, and forwards read-only queries.  Who can read
+what is in docs/security.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import shutil
 import signal
 import socket
@@ -22,13 +28,50 @@ from typing import Optional
 from netkg.errors import EnvironmentProblem, InputError
 
 NAME = "serve"
-HELP = "Serve a store read-only as a SPARQL endpoint on 127.0.0.1 (needs the 'oxigraph' server package)."
+HELP = ("Serve a store read-only as a SPARQL endpoint (/query) on 127.0.0.1, with an optional access token "
+        "(needs the 'server' extra: pip install 'netkg[server]').")
+TOKEN_VARIABLE = "NETKG_SERVER_TOKEN"
+MIN_TOKEN_LENGTH = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", type=Path, required=True, help="store directory written by 'netkg reason'")
-    parser.add_argument("--port", type=int, default=7878, help="port on 127.0.0.1 (default 7878)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; any other address needs an access token)")
+    parser.add_argument("--port", type=int, default=7878, help="port (default 7878)")
     parser.add_argument("--timeout", type=int, default=60, help="per-query time limit in seconds (default 60)")
+    parser.add_argument("--token-file", type=Path,
+                        help=f"file holding the access token clients send as 'Authorization: Bearer <token>' "
+                             f"(default: the {TOKEN_VARIABLE} environment variable; none: no token)")
+
+
+def read_token(token_file: Optional[Path]) -> Optional[str]:
+    """The access token: the first line of ``token_file``, else ``NETKG_SERVER_TOKEN``, else None."""
+    if token_file is not None:
+        try:
+            lines = token_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"--token-file: cannot read {token_file}: {exc.__class__.__name__}") from None
+        token, source = (lines[0].strip() if lines else ""), f"--token-file {token_file}"
+    else:
+        token, source = os.environ.get(TOKEN_VARIABLE), TOKEN_VARIABLE
+        if token is None:
+            return None
+        token = token.strip()
+    if len(token) < MIN_TOKEN_LENGTH or not token.isprintable() or " " in token:
+        raise InputError(f"{source}: an access token is at least {MIN_TOKEN_LENGTH} printable characters "
+                         "without spaces (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    return token
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` names this machine only (127.0.0.0/8, ::1 or 'localhost')."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def oxigraph_binary() -> str:
@@ -42,7 +85,8 @@ def oxigraph_binary() -> str:
     return found
 
 
-def server_command(store: Path, port: int, timeout: int = 60) -> list[str]:
+def oxigraph_command(store: Path, port: int, timeout: int = 60) -> list[str]:
+    """The oxigraph server on a private loopback port: read-only, union default graph, time limit."""
     return [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
             "--union-default-graph", "--timeout-s", str(timeout)]
 
@@ -53,26 +97,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(store: Path, port: Optional[int] = None, timeout: int = 60, wait_s: float = 30.0) -> tuple[subprocess.Popen, str]:
-    """Start the server in the background; returns the process and the query endpoint once it answers."""
-    store = Path(store)
-    if not store.is_dir():
-        raise InputError(f"--store: no such store directory: {store}")
-    port = port or free_port()
-    proc = subprocess.Popen(server_command(store, port, timeout), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    endpoint = f"http://127.0.0.1:{port}/query"
+def _wait_until_answering(proc: subprocess.Popen, endpoint: str, token: Optional[str], wait_s: float) -> None:
+    """Return once ``endpoint`` answers ``ASK {}``; raise :class:`EnvironmentProblem` if ``proc`` stops or is too slow."""
+    request = urllib.request.Request(f"{endpoint}?query=ASK%7B%7D")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             message = (proc.stderr.read() or b"").decode(errors="replace").strip() if proc.stderr else ""
-            raise EnvironmentProblem(f"the oxigraph server stopped at start: {message or 'exit ' + str(proc.returncode)}")
+            raise EnvironmentProblem(f"the SPARQL server stopped at start: {message or 'exit ' + str(proc.returncode)}")
         try:
-            with urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=2):
-                return proc, endpoint
+            with urllib.request.urlopen(request, timeout=2):
+                return
         except (urllib.error.URLError, OSError):
             time.sleep(0.1)
-    proc.terminate()
-    raise EnvironmentProblem(f"the oxigraph server did not answer within {wait_s:g} s")
+    stop_server(proc)
+    raise EnvironmentProblem(f"the SPARQL server did not answer within {wait_s:g} s")
+
+
+def start_oxigraph(store: Path, timeout: int = 60, wait_s: float = 30.0) -> tuple[subprocess.Popen, str]:
+    """The oxigraph server on a private loopback port, once it answers; returns the process and its /query URL."""
+    port = free_port()
+    proc = subprocess.Popen(oxigraph_command(store, port, timeout), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    endpoint = f"http://127.0.0.1:{port}/query"
+    _wait_until_answering(proc, endpoint, None, wait_s)
+    return proc, endpoint
+
+
+def start_server(store: Path, port: Optional[int] = None, timeout: int = 60, token: Optional[str] = None,
+                 wait_s: float = 30.0) -> tuple[subprocess.Popen, str]:
+    """Run ``netkg serve`` in the background; returns the process and the query endpoint once it answers."""
+    store = Path(store)
+    if not store.is_dir():
+        raise InputError(f"--store: no such store directory: {store}")
+    port = port or free_port()
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_VARIABLE}
+    if token:
+        env[TOKEN_VARIABLE] = token
+    command = [sys.executable, "-m", "netkg.cli", "serve", "--store", str(store), "--port", str(port),
+               "--timeout", str(timeout)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    endpoint = f"http://127.0.0.1:{port}/query"
+    _wait_until_answering(proc, endpoint, token, wait_s)
+    return proc, endpoint
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -85,23 +153,46 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def run(args: argparse.Namespace) -> int:
+def _check_arguments(args: argparse.Namespace, token: Optional[str]) -> None:
     if not args.store.is_dir():
         raise InputError(f"--store: no such store directory: {args.store}")
     if not 1 <= args.port <= 65535:
         raise InputError("--port must be between 1 and 65535")
-    cmd = server_command(args.store, args.port, args.timeout)
-    print(f"SPARQL endpoint (read-only): http://127.0.0.1:{args.port}/query  -- Ctrl-C to stop", file=sys.stderr)
-    proc = subprocess.Popen(cmd)
+    if args.timeout <= 0:
+        raise InputError("--timeout must be a positive number of seconds")
+    if token is None and not is_loopback(args.host):
+        raise InputError(f"--host {args.host} would open the registry to other machines without an access token; "
+                         f"set {TOKEN_VARIABLE} or --token-file (see docs/security.md)")
 
-    def _stop(signum, frame):  # SIGTERM to netkg stops the server too
+
+def run(args: argparse.Namespace) -> int:
+    token = read_token(args.token_file)
+    _check_arguments(args, token)
+    try:
+        import uvicorn
+
+        from netkg.server import GateSettings, make_app
+    except ImportError:
+        raise EnvironmentProblem("the SPARQL server needs the 'server' extra: pip install 'netkg[server]'") from None
+
+    def _stop(signum, frame):  # SIGTERM to netkg stops the oxigraph server too
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, _stop)
+    oxigraph, upstream = start_oxigraph(args.store, args.timeout)
     try:
-        return proc.wait()
+        app = make_app(GateSettings(upstream=upstream, token=token, timeout_s=float(args.timeout)))
+        config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                                proxy_headers=False, server_header=False)
+        shown = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"SPARQL endpoint (read-only{', access token required' if token else ''}): "
+              f"http://{shown}:{args.port}/query  -- Ctrl-C to stop", file=sys.stderr)
+        uvicorn.Server(config).run()
+        return 0
     except KeyboardInterrupt:
         return 0
+    except SystemExit:  # uvicorn exits when it cannot listen
+        raise EnvironmentProblem(f"cannot listen on {args.host}:{args.port} (in use, or not an address of this machine)") from None
     finally:
-        stop_server(proc)
+        stop_server(oxigraph)
         signal.signal(signal.SIGTERM, previous)
