@@ -256,8 +256,8 @@ def inline_values(query: str, substitutions: Mapping[str, Term]) -> str:
 
 
 def run_query(query_file: Union[str, Path, QueryFile], store: Store, params: Optional[Mapping[str, str]] = None,
-              timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
-    """Run a named query with its parameters bound, read-only, within ``timeout`` seconds."""
+              timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
+    """Run a named query with its parameters bound, read-only, within ``timeout`` seconds (None: no limit)."""
     query = query_file if isinstance(query_file, QueryFile) else load_query(query_file)
     terms = bind_params(query, dict(params or {}))
     check_read_only(query.text)

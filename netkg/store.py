@@ -17,6 +17,7 @@ unbound.
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
@@ -59,6 +60,10 @@ class StoredIdentity:
 
 class QueryTimeout(InputError):
     """The query ran longer than its time limit."""
+
+
+def _timed_out(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped; narrow it or raise the limit")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +111,7 @@ class Store:
     kind = "abstract"
 
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
-               timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
+               timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -127,6 +132,7 @@ class EmbeddedStore(Store):
     def __init__(self, path: Optional[Union[str, Path]] = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self._worker: Any = None  # the query worker process of a read-only store (netkg.query_worker)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -150,36 +156,48 @@ class EmbeddedStore(Store):
 
     # ------------------------------------------------------------------ reading
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
-               timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
+               timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
+        """Run a SELECT or ASK query; ``timeout`` in seconds, or None for no limit.
+
+        Without a limit the query runs in the calling thread.  With one, a read-only store
+        on disk answers from a worker process that is killed when the limit passes, so a
+        stopped query stops computing (:mod:`netkg.query_worker`).  A store in memory or
+        open for writing cannot be shared with a process: its query runs in a thread, and
+        at the limit netkg stops waiting and stops reading solutions, but pyoxigraph finishes
+        the evaluation step it is in.
+        """
         if substitutions and self.bind_mode == "values":
             from netkg.queries import inline_values
 
             query, substitutions = inline_values(query, substitutions), None
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        from netkg.query_worker import evaluate
+
+        if timeout is None:
+            return evaluate(self._store, query, substitutions, self.describe())
+        if self.read_only and self.path is not None:
+            return self._select_in_worker(query, substitutions, timeout)
+        return self._select_in_thread(query, substitutions, timeout)
+
+    def _select_in_worker(self, query: str, substitutions: Optional[Mapping[str, Term]], timeout: float) -> Rows:
+        from netkg.query_worker import QueryWorker
+
+        if self._worker is None:
+            self._worker = QueryWorker(str(self.path), self.describe())
+            weakref.finalize(self, self._worker.stop)
+        rows = self._worker.run(query, substitutions, timeout)
+        if rows is None:
+            raise _timed_out(timeout)
+        return rows
+
+    def _select_in_thread(self, query: str, substitutions: Optional[Mapping[str, Term]], timeout: float) -> Rows:
+        from netkg.query_worker import evaluate
+
         result: dict[str, Any] = {}
         cancel = threading.Event()
 
         def work() -> None:
             try:
-                answer = self._store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
-                if isinstance(answer, ox.QueryBoolean):
-                    result["rows"] = Rows(["ask"], [{"ask": "true" if bool(answer) else "false"}])
-                    return
-                if not isinstance(answer, ox.QuerySolutions):
-                    raise InputError("only SELECT and ASK queries are supported (this is a CONSTRUCT/DESCRIBE query)")
-                variables = [v.value for v in answer.variables]
-                rows = []
-                for solution in answer:
-                    if cancel.is_set():
-                        return
-                    rows.append({v: plain(solution[v]) for v in variables})
-                result["rows"] = Rows(variables, rows)
-            except SyntaxError as exc:
-                result["error"] = InputError(f"the query is not valid SPARQL: {exc}")
-            except OSError as exc:
-                result["error"] = EnvironmentProblem(f"{self.describe()}: {exc}")
-            except (RuntimeError, ValueError) as exc:  # e.g. a bound variable that is not projected
-                result["error"] = InputError(f"the query cannot be run: {exc}")
+                result["rows"] = evaluate(self._store, query, substitutions, self.describe(), cancel.is_set)
             except BaseException as exc:  # surfaced in the calling thread
                 result["error"] = exc
 
@@ -188,7 +206,7 @@ class EmbeddedStore(Store):
         thread.join(timeout)
         if thread.is_alive():
             cancel.set()
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped; narrow it or raise the limit")
+            raise _timed_out(timeout)
         if "error" in result:
             raise result["error"]
         return result["rows"]
@@ -295,6 +313,8 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         """Release the store (pyoxigraph closes the database when the object is freed)."""
         self.flush()
+        if self._worker is not None:
+            self._worker.stop()
         self._store = None  # type: ignore[assignment]
 
 
@@ -328,7 +348,7 @@ class RemoteStore(Store):
         return f"SPARQL endpoint {self.endpoint}"
 
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
-               timeout: float = DEFAULT_TIMEOUT_S) -> Rows:
+               timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
         if substitutions:
             from netkg.queries import inline_values
 
