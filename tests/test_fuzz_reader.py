@@ -4,7 +4,7 @@ Random bytes, random JSON-like values and mutated valid cases go through
 :func:`netkg.cases.validate_case` and :func:`netkg.cases.read_cases`; the only
 acceptable outcomes are a :class:`CaseResult` (valid, or carrying
 :class:`CaseError`\\ s) and a :class:`CaseInputError`.  The whole module is
-bounded to about 30 seconds (``FUZZ_SECONDS`` per test);
+bounded to about 36 seconds (``FUZZ_SECONDS`` per test);
 ``NETKG_LONG_RUN=1`` runs ten times longer.
 """
 
@@ -26,7 +26,7 @@ from netkg.cases import CaseError, CaseInputError, CaseRecord, CaseResult, read_
 from strategies import cases
 
 SCALE = 10 if os.environ.get("NETKG_LONG_RUN") == "1" else 1
-FUZZ_SECONDS = 6.0 * SCALE  # per test; five tests
+FUZZ_SECONDS = 6.0 * SCALE  # per test; six tests
 SUFFIXES = (".json", ".jsonl", ".yaml", ".yml")
 
 
@@ -101,7 +101,7 @@ json_values = st.recursive(json_leaves, lambda inner: st.one_of(
                     inner, max_size=5)), max_leaves=25)
 
 FIELDS = ["id", "age", "ecog", "tumour", "metastatic_sites", "liver", "resectable_burden_percent", "disease_course",
-          "rapid_progression", "months_stable", "prior_therapies", "primary_resected", "pancreatoduodenectomy",
+          "rapid_progression", "months_stable", "treatment_history", "primary_resected", "pancreatoduodenectomy",
           "complete_resection", "primary_complications", "tumour.primary_site", "tumour.differentiation",
           "tumour.ki67", "tumour.mitotic_count", "tumour.sstr_status", "tumour.functioning", "tumour.syndrome",
           "liver.lesion_count", "liver.resectable"]
@@ -159,6 +159,38 @@ def _corrupted(box: TimeBox, case: dict[str, Any], data: st.DataObject) -> None:
     read_all(text.encode("utf-8", "surrogatepass"), suffix)
 
 
+YAML_1_1_SCALARS = ["021", "0x14", "0o17", "0b101", "1:05", "1_5", "yes", "No", "on", "OFF", "y", "2024-01-05",
+                    "2001-12-14t21:59:43.10-05:00", "!!set {a, b}", "!!binary aGVsbG8=", "!!timestamp 2024-01-05", "!!omap [a: 1]",
+                    "<<: {a: 1}", "=", ".inf", "-.inf", ".nan", "+5", ".5", "5.", "1e3", "!!float 1", "!!int 1", "!!str 5", "~", "",
+                    "null", "true", "&a 1", "*a", "!x 1", "20.00000000000000001", "\u0661\u0662", "\ufeff5"]
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, (str, int, float, bool, type(None))) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _yaml_scalars(box: TimeBox, scalars: list[str], loader: str) -> None:
+    """Whatever YAML 1.1 would make of a value, the case reader builds only plain JSON-like values (or refuses)."""
+    box.tick()
+    import netkg.cases
+
+    text = "id: f1\ntumour:\n  primary_site: ileum\n" + "".join(f"  k{n}: {s}\n" for n, s in enumerate(scalars)) + \
+        "list: [" + ", ".join(s for s in scalars if not s.startswith(("<<", "&", "*"))) + "]\n"
+    chosen = netkg.cases._PyCaseLoader if loader == "python" else netkg.cases._CaseLoader
+    try:
+        value = netkg.cases._load_yaml(text, chosen)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return
+    assert _plain(value), value
+    check_result(validate_case(value, "<fuzz>"))
+
+
+test_yaml_values_are_plain = fuzz(given(st.lists(st.sampled_from(YAML_1_1_SCALARS), min_size=1, max_size=6),
+                                        st.sampled_from(["default", "python"]))(_yaml_scalars))
 test_validate_case_on_random_values = fuzz(given(json_values)(_values))
 test_validate_case_on_mutated_cases = fuzz(given(mutated_cases())(_mutated))
 test_read_cases_on_random_bytes = fuzz(given(st.binary(max_size=300), st.sampled_from(SUFFIXES))(_bytes))
