@@ -391,13 +391,13 @@ def _read_text(file: Path) -> str:
             raise _file_error(source, "symbolic link loop: the link never reaches a file") from None
         raise _file_error(source, f"cannot be opened ({exc.strerror or exc.__class__.__name__})") from None
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
             raise _file_error(source, "is a folder, not a case file")
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             raise _file_error(source, "not a regular file (a device, pipe or socket); give a case file")
         too_big = _file_error(source, f"file larger than {_bytes_text(MAX_FILE_BYTES)}; split it")
-        if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+        if info.st_size > MAX_FILE_BYTES:
             raise too_big
         try:
             data = handle.read(MAX_FILE_BYTES + 1)
