@@ -20,6 +20,7 @@ from netkg.store import EmbeddedStore, RemoteStore
 pytestmark = pytest.mark.server
 
 TOKEN = "test-token-0123456789abcdef"
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +118,20 @@ def test_listens_on_loopback_only(served):
 
 def test_query_stopped_at_the_time_limit_is_a_clear_timeout(served, capsys, tmp_path, monkeypatch):
     _, endpoint = served
-    status, body = _request(endpoint, "SELECT * WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }")
+    status, body = _request(endpoint, HEAVY)
     assert status == 504 and b"time limit" in body
     heavy = tmp_path / "heavy.rq"
-    heavy.write_text("# title: everything three times\nSELECT * WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }\n")
+    heavy.write_text(f"# title: every triple four times\n{HEAVY}\n")
     monkeypatch.setenv("NETKG_SERVER_TOKEN", TOKEN)
     code = main(["query", str(heavy), "--endpoint", endpoint])
     err = capsys.readouterr().err
     assert code == 2 and "time limit" in err and "Traceback" not in err
+
+
+def test_large_result_is_refused_not_cut(served):
+    _, endpoint = served
+    status, body = _request(endpoint, "SELECT * WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }")
+    assert status in (413, 504) and b'"bindings"' not in body
 
 
 def test_other_hosts_need_a_token(tmp_path, capsys, monkeypatch):
