@@ -22,10 +22,11 @@ gate
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import AsyncIterator, Optional
 
 import httpx
 from starlette.applications import Starlette
@@ -44,11 +45,13 @@ MAX_RESULT_BYTES = 64 * 2**20
 
 @dataclass(frozen=True)
 class GateSettings:
-    """Where the oxigraph server listens, the access token (None: no token) and its query time limit."""
+    """Where the oxigraph server listens, the access token (None: no token), the query time limit, and the
+    one HTTP client that talks to the oxigraph server (its connections are kept alive between queries)."""
 
     upstream: str
     token: Optional[str]
     timeout_s: float
+    client: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=None))
 
 
 def make_app(settings: GateSettings) -> Starlette:
@@ -73,7 +76,12 @@ def make_app(settings: GateSettings) -> Starlette:
 
     routes = [Route("/query", query, methods=["GET", "POST"]),
               Route("/{path:path}", not_served, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])]
-    return Starlette(routes=routes)
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await settings.client.aclose()
+
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def _authorized(request: Request, token: str) -> bool:
@@ -135,13 +143,13 @@ async def _fetch(text: str, settings: GateSettings) -> tuple[int, bytes]:
     """The status and body of the oxigraph server's answer, read up to :data:`MAX_RESULT_BYTES`."""
     headers = {"Content-Type": "application/sparql-query", "Accept": JSON_RESULTS}
     body = bytearray()
-    async with httpx.AsyncClient(timeout=None) as client:
-        async with client.stream("POST", settings.upstream, content=text.encode("utf-8"), headers=headers) as answer:
-            async for chunk in answer.aiter_bytes():
-                body += chunk
-                if len(body) > MAX_RESULT_BYTES:
-                    raise _TooLarge
-            return answer.status_code, bytes(body)
+    async with settings.client.stream("POST", settings.upstream, content=text.encode("utf-8"),
+                                      headers=headers) as answer:
+        async for chunk in answer.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_RESULT_BYTES:
+                raise _TooLarge
+        return answer.status_code, bytes(body)
 
 
 def _timed_out(settings: GateSettings) -> Response:

@@ -343,6 +343,7 @@ class RemoteStore(Store):
             raise InputError(f"--endpoint: expected an http(s) URL, got {endpoint!r}")
         self.endpoint = endpoint
         self.token = token
+        self._client: Any = None
 
     def describe(self) -> str:
         return f"SPARQL endpoint {self.endpoint}"
@@ -363,8 +364,10 @@ class RemoteStore(Store):
                    "User-Agent": f"netkg/{__version__}"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        if self._client is None:  # one client per store: connections are kept alive between queries
+            self._client = httpx.Client()
         try:
-            answer = httpx.post(self.endpoint, content=query.encode("utf-8"), headers=headers, timeout=timeout)
+            answer = self._client.post(self.endpoint, content=query.encode("utf-8"), headers=headers, timeout=timeout)
         except httpx.TimeoutException:
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
         except httpx.HTTPError as exc:
