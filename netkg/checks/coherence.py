@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import subprocess
 
 from rdflib import URIRef
@@ -17,9 +15,9 @@ def unsatisfiable_classes(ctx: CheckContext) -> tuple[bool, list[URIRef]]:
     if "coherence" in ctx.shared:
         return ctx.shared["coherence"]  # type: ignore[return-value]
     import owlready2
-    from owlready2 import OwlReadyInconsistentOntologyError, World, sync_reasoner_hermit
+    from owlready2 import OwlReadyInconsistentOntologyError, World
 
-    from netkg.reasoning.reference import ReasonerUnavailable, java_executable
+    from netkg.reasoning.reference import ReasonerUnavailable, hermit_timeout_s, java_executable, run_hermit
 
     try:
         owlready2.JAVA_EXE = java_executable()
@@ -28,12 +26,15 @@ def unsatisfiable_classes(ctx: CheckContext) -> tuple[bool, list[URIRef]]:
     world = World()
     try:
         world.get_ontology(ctx.knowledge.ntriples_file().as_uri()).load(format="ntriples")
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        if not run_hermit(world, hermit_timeout_s()).strip():
+            raise ReasonerUnavailable(f"HermiT gave no result: the Java runtime at {owlready2.JAVA_EXE} exited "
+                                      "without HermiT's output; check NETKG_JAVA and the Java installation")
         result = (True, sorted(URIRef(c.iri) for c in world.inconsistent_classes() if hasattr(c, "iri")
                                and not c.iri.endswith("#Nothing")))
     except OwlReadyInconsistentOntologyError:
         result = (False, [])
+    except ReasonerUnavailable as exc:
+        raise EnvironmentProblem(str(exc)) from None
     except subprocess.CalledProcessError as exc:
         detail = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or exc)
         raise EnvironmentProblem(f"HermiT failed: {detail.strip().splitlines()[-1] if detail.strip() else exc}") from None

@@ -29,6 +29,7 @@ DEFAULT_CHUNK = 25
 HERMIT_ATTEMPTS = 3
 DEFAULT_TIMEOUT_S = 600.0
 _OUTPUT_MARK = "* Owlready2 * HermiT output:"
+_AXIOM_LINE = re.compile(r"^[A-Za-z]+\( <[^>]+>")
 _TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <[^>]+> \)$", re.MULTILINE)
 
 
@@ -94,14 +95,30 @@ def _java_time_limit(seconds: float) -> Iterator[None]:
         reasoning._subprocess_kargs = previous
 
 
-def _realized_individuals(log: str) -> set[str]:
-    """The individuals HermiT's output gives a type for (``Type( <ind> <class> )`` lines).
+def run_hermit(world: object, timeout_s: float) -> str:
+    """Classify ``world`` with HermiT through owlready2 within ``timeout_s``; HermiT's output text.
 
-    owlready2 writes HermiT's output to stderr after a marker line when ``debug=2``;
-    without the marker, no output was read.
+    owlready2 writes HermiT's output to stderr after a marker line when ``debug=2``, followed
+    by its own notes; the axiom lines after the marker are returned (none when Java printed nothing).
+    Raises :class:`ReasonerUnavailable` at the time limit, and owlready2's errors otherwise.
     """
-    _, mark, output = log.partition(_OUTPUT_MARK)
-    return set(_TYPE_LINE.findall(output)) if mark else set()
+    from owlready2 import sync_reasoner_hermit
+
+    log = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(log), _java_time_limit(timeout_s):
+            sync_reasoner_hermit(world, infer_property_values=False, debug=2)
+    except subprocess.TimeoutExpired:
+        raise ReasonerUnavailable(
+            f"HermiT did not finish within {timeout_s:g} s (NETKG_HERMIT_TIMEOUT); raise the limit, "
+            "reason fewer cases per run, or use --engine fast") from None
+    output = log.getvalue().partition(_OUTPUT_MARK)[2]
+    return "\n".join(line for line in output.splitlines() if _AXIOM_LINE.match(line))
+
+
+def _realized_individuals(output: str) -> set[str]:
+    """The individuals HermiT's output gives a type for (``Type( <ind> <class> )`` lines)."""
+    return set(_TYPE_LINE.findall(output))
 
 
 class HermitReasoner:
@@ -152,7 +169,7 @@ class HermitReasoner:
         command-line driver); the same input then succeeds, so such a failure is
         retried a few times.
         """
-        from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
+        from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World
 
         last = ""
         for _attempt in range(HERMIT_ATTEMPTS):
@@ -160,17 +177,8 @@ class HermitReasoner:
             try:
                 world.get_ontology(self.knowledge.ntriples_file().as_uri()).load(format="ntriples")
                 world.get_ontology(abox_file.as_uri()).load(format="ntriples")
-                log = io.StringIO()
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(log), \
-                        _java_time_limit(self.timeout_s):
-                    sync_reasoner_hermit(world, infer_property_values=False, debug=2)
-                self._check_realized(log.getvalue(), chunk)
+                self._check_realized(run_hermit(world, self.timeout_s), chunk)
                 return world
-            except subprocess.TimeoutExpired:
-                world.close()
-                raise ReasonerUnavailable(
-                    f"HermiT did not finish within {self.timeout_s:g} s (NETKG_HERMIT_TIMEOUT); raise the limit, "
-                    "reason fewer cases per run, or use --engine fast") from None
             except ReasonerUnavailable:
                 world.close()
                 raise
@@ -191,9 +199,9 @@ class HermitReasoner:
         lines = [line for line in last.strip().splitlines() if line.strip()]
         raise ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}")
 
-    def _check_realized(self, log: str, chunk: list[CaseFacts]) -> None:
+    def _check_realized(self, output: str, chunk: list[CaseFacts]) -> None:
         """Raise :class:`ReasonerUnavailable` unless HermiT's output types every case and tumour of ``chunk``."""
-        realized = _realized_individuals(log)
+        realized = _realized_individuals(output)
         missing = [f.case_id for f in chunk if not {str(f.case), str(f.tumour)} <= realized]
         if missing:
             shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
