@@ -76,6 +76,7 @@ def make_app(settings: GateSettings) -> Starlette:
 
     routes = [Route("/query", query, methods=["GET", "POST"]),
               Route("/{path:path}", not_served, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])]
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
