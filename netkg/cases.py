@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rdflib import Literal
 
-from netkg import codes
+from netkg import codes, course
 from netkg.facts import CaseFacts
 from netkg.vocabulary import NETKG, XSD, case_iri, tumour_iri
 
@@ -53,10 +53,12 @@ DiseaseCourse = _choices(codes.DISEASE_COURSE)
 Syndrome = _choices(codes.SYNDROMES)
 Complication = _choices(codes.PRIMARY_COMPLICATIONS)
 TherapyCode = _choices(codes.THERAPIES)
+TreatmentIntent = _choices(codes.TREATMENT_INTENTS)
+TreatmentOutcome = _choices(codes.TREATMENT_OUTCOMES)
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
 
 
-_LIST_CODES = {"metastatic_sites": codes.METASTATIC_SITES, "prior_therapies": codes.THERAPIES,
-               "primary_complications": codes.PRIMARY_COMPLICATIONS}
+_LIST_CODES = {"metastatic_sites": codes.METASTATIC_SITES, "primary_complications": codes.PRIMARY_COMPLICATIONS}
 
 
 class _Strict(BaseModel):
@@ -84,6 +86,18 @@ class LiverBurden(_Strict):
     largest_lesion_cm: Optional[float] = Field(None, allow_inf_nan=False, gt=0, le=50)
     involvement_percent: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=100)
     resectable: Optional[bool] = None
+    resectable_after_downsizing: Optional[bool] = Field(
+        None, description="the surgeons judge unresectable liver metastases resectable if they shrink (K050)")
+
+
+class TreatmentLine(_Strict):
+    """One therapy the patient has received (or is receiving), why, and how it ended."""
+
+    therapy: TherapyCode  # type: ignore[valid-type]
+    intent: TreatmentIntent  # type: ignore[valid-type]
+    outcome: TreatmentOutcome  # type: ignore[valid-type]
+    start: Optional[str] = Field(None, pattern=DATE_PATTERN, description="YYYY-MM or YYYY-MM-DD")
+    end: Optional[str] = Field(None, pattern=DATE_PATTERN, description="YYYY-MM or YYYY-MM-DD")
 
 
 class CaseRecord(_Strict):
@@ -99,13 +113,14 @@ class CaseRecord(_Strict):
     disease_course: DiseaseCourse = "unknown"  # type: ignore[valid-type]
     rapid_progression: Optional[bool] = None
     months_stable: Optional[int] = Field(None, ge=0, le=600)
-    prior_therapies: list[TherapyCode] = Field(default_factory=list)  # type: ignore[valid-type]
+    treatment_history: Optional[list[TreatmentLine]] = Field(
+        None, max_length=50, description="every prior or current therapy; [] = treatment-naive; omitted = not recorded")
     primary_resected: Optional[bool] = None
     pancreatoduodenectomy: Optional[bool] = None
     complete_resection: Optional[bool] = None
     primary_complications: Optional[list[Complication]] = None  # type: ignore[valid-type]
 
-    @field_validator("metastatic_sites", "prior_therapies", "primary_complications", mode="after")
+    @field_validator("metastatic_sites", "primary_complications", mode="after")
     @classmethod
     def _canonical_order(cls, value: Optional[list[str]], info: Any) -> Optional[list[str]]:
         """These lists are sets: keep them in the order of :mod:`netkg.codes`, so the order
@@ -139,8 +154,14 @@ class CaseRecord(_Strict):
         self._consistent_surgery()
         if self.primary_complications is not None and len(set(self.primary_complications)) != len(self.primary_complications):
             raise _Contradiction("primary_complications", "each complication may be listed once")
-        if len(set(self.prior_therapies)) != len(self.prior_therapies):
-            raise _Contradiction("prior_therapies", "each therapy may be listed once")
+        for n, line in enumerate(self.treatment_history or ()):
+            if line.outcome == "syndrome_uncontrolled" and line.intent != "syndrome_control":
+                raise _Contradiction(f"treatment_history.{n}.outcome",
+                                     "'syndrome_uncontrolled' is the outcome of a therapy given with intent 'syndrome_control'")
+            if line.start and line.end and line.end < line.start:
+                raise _Contradiction(f"treatment_history.{n}.end", "the end date is before the start date")
+            if line.outcome == "ongoing" and line.end:
+                raise _Contradiction(f"treatment_history.{n}.end", "an ongoing therapy has no end date")
         return self
 
     def _consistent_course(self) -> None:
@@ -213,6 +234,7 @@ _ALLOWED_FIELDS = {
     "": sorted(CaseRecord.model_fields),
     "tumour": sorted(TumourRecord.model_fields),
     "liver": sorted(LiverBurden.model_fields),
+    "treatment_history": sorted(TreatmentLine.model_fields),
 }
 
 
@@ -227,8 +249,13 @@ def _explain(err: dict[str, Any]) -> tuple[str, str]:
     loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
     kind = err["type"]
     got = err.get("input")
+    if kind == "extra_forbidden" and loc == "prior_therapies":
+        return loc, ("replaced by 'treatment_history': give each therapy as {therapy, intent, outcome}, e.g. "
+                     "treatment_history: [{therapy: lanreotide, intent: antitumour, outcome: progressed}]; "
+                     "[] for a treatment-naive patient (see docs/case-format.md)")
     if kind == "extra_forbidden":
         parent = loc.rsplit(".", 1)[0] if "." in loc else ""
+        parent = ".".join(part for part in parent.split(".") if not part.isdigit())
         return loc, f"unknown field; allowed fields here: {', '.join(_ALLOWED_FIELDS.get(parent, []))}"
     if kind == "missing":
         return loc, "this field is required" + _REQUIRED_HINT.get(loc, "")
@@ -719,6 +746,23 @@ def _bool(value: bool) -> Literal:
     return Literal(bool(value), datatype=XSD.boolean)
 
 
+# The case field behind each ontology property that :func:`to_facts` writes (explanations, why-not analysis).
+FACT_PATHS: dict[URIRef, str] = {
+    NETKG.hasDifferentiation: "tumour.differentiation", NETKG.ki67Index: "tumour.ki67",
+    NETKG.mitoticCount: "tumour.mitotic_count", NETKG.hasPrimarySite: "tumour.primary_site",
+    NETKG.hasSSTRStatus: "tumour.sstr_status", NETKG.hasFunctionalStatus: "tumour.functioning",
+    NETKG.hasMetastaticSite: "metastatic_sites", NETKG.liverLesionCount: "liver.lesion_count",
+    NETKG.largestLiverLesionCm: "liver.largest_lesion_cm", NETKG.liverInvolvementPercent: "liver.involvement_percent",
+    NETKG.liverMetastasesResectable: "liver.resectable", NETKG.resectableBurdenPercent: "resectable_burden_percent",
+    NETKG.age: "age", NETKG.ecogPerformanceStatus: "ecog", NETKG.monthsStable: "months_stable",
+    NETKG.rapidProgression: "rapid_progression", NETKG.hasDiseaseCourse: "disease_course",
+    NETKG.primaryResected: "primary_resected", NETKG.priorPancreatoduodenectomy: "pancreatoduodenectomy",
+    NETKG.completeResection: "complete_resection", NETKG.hasPrimarySymptomStatus: "primary_complications",
+    NETKG.hasReceivedTherapy: "treatment_history", NETKG.currentSystemicLine: "treatment_history",
+    NETKG.hasStagingStatus: "metastatic_sites", NETKG.liverResectableAfterDownsizing: "liver.resectable_after_downsizing",
+}
+
+
 def to_facts(record: CaseRecord) -> CaseFacts:
     """The individuals that encode a case, with closure for every unrecorded fact."""
     cid = record.id
@@ -766,6 +810,7 @@ def to_facts(record: CaseRecord) -> CaseFacts:
     datum(tumour, NETKG.largestLiverLesionCm, liver.largest_lesion_cm, _dec)
     datum(tumour, NETKG.liverInvolvementPercent, liver.involvement_percent, _dec)
     datum(tumour, NETKG.liverMetastasesResectable, liver.resectable, _bool)
+    datum(tumour, NETKG.liverResectableAfterDownsizing, liver.resectable_after_downsizing, _bool)
     datum(tumour, NETKG.resectableBurdenPercent, record.resectable_burden_percent, _dec)
 
     datum(case, NETKG.age, record.age, _int)
@@ -784,7 +829,13 @@ def to_facts(record: CaseRecord) -> CaseFacts:
         case.add_object(NETKG.hasPrimarySymptomStatus, NETKG.SymptomaticPrimary if symptomatic else NETKG.AsymptomaticPrimary)
         for code in record.primary_complications:
             case.add_object(NETKG.hasPrimaryComplication, codes.PRIMARY_COMPLICATIONS[code])
-    for code in record.prior_therapies:
-        prior = facts.individual(facts.case + f"/prior/{code}", codes.THERAPIES[code])
-        case.add_object(NETKG.hasReceivedTherapy, prior.iri)
+    if record.treatment_history is None:
+        case.closed.add(NETKG.currentSystemicLine)
+    else:
+        for n, line in enumerate(record.treatment_history, 1):
+            prior = facts.individual(facts.case + f"/treatment/{n}", codes.THERAPIES[line.therapy])
+            prior.add_object(NETKG.hasTreatmentIntent, codes.TREATMENT_INTENTS[line.intent])
+            prior.add_object(NETKG.hasTreatmentOutcome, codes.TREATMENT_OUTCOMES[line.outcome])
+            case.add_object(NETKG.hasReceivedTherapy, prior.iri)
+        case.add_data(NETKG.currentSystemicLine, _int(course.current_line(record.treatment_history)))
     return facts

@@ -96,3 +96,18 @@ THERAPIES: dict[str, URIRef] = {
     "cytoreductive_surgery": NETKG.CytoreductiveSurgery,
     "liver_transplantation": NETKG.LiverTransplantation,
 }
+
+TREATMENT_INTENTS: dict[str, URIRef] = {
+    "antitumour": NETKG.AntitumourIntent,
+    "syndrome_control": NETKG.SyndromeControlIntent,
+    "curative": NETKG.CurativeIntent,
+    "palliative": NETKG.PalliativeIntent,
+}
+
+TREATMENT_OUTCOMES: dict[str, URIRef] = {
+    "ongoing": NETKG.OutcomeOngoing,
+    "completed": NETKG.OutcomeCompleted,
+    "progressed": NETKG.OutcomeProgressed,
+    "toxicity": NETKG.OutcomeToxicity,
+    "syndrome_uncontrolled": NETKG.OutcomeSyndromeUncontrolled,
+}

@@ -66,6 +66,9 @@ class Rule:
     rationale: Optional[str] = None
     action: Optional[str] = None
     notes: tuple[str, ...] = ()
+    intent: Optional[URIRef] = None  # None: the rule speaks of every intent
+    requires_offered: tuple[URIRef, ...] = ()
+    extrapolation: Optional[str] = None
 
 
 @dataclass
@@ -228,6 +231,9 @@ class Knowledge:
                     rationale=self._optional(iri, V.RATIONALE),
                     action=self._optional(iri, V.ACTION),
                     notes=self._strings(iri, NETKG.modellingNote),
+                    intent=self.graph.value(iri, V.INTENT),  # type: ignore[arg-type]
+                    requires_offered=tuple(sorted(self.graph.objects(iri, V.REQUIRES_OFFERED))),  # type: ignore[arg-type]
+                    extrapolation=self._optional(iri, V.EXTRAPOLATION),
                 )
         return out
 
