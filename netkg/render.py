@@ -23,21 +23,37 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
-def to_text(report: Report, width: int = 120) -> str:
-    """The report as readable tables."""
+def to_text(report: Report, width: int = 120, verbose: bool = False) -> str:
+    """The report as readable tables: key facts first; the inferred class list only when ``verbose``."""
     buf = StringIO()
     console = Console(file=buf, width=width, force_terminal=False, color_system=None)
     console.print(f"netkg report for case {report.case_id}")
     console.print(f"knowledge version {report.knowledge_version} · reasoner {report.engine}")
     console.print(report.disclaimer)
-    console.print(f"\nGrade: {report.grade_label or 'NOT DETERMINED (see required work-up)'}")
-    console.print(f"Profile: {', '.join(report.profile)}")
+    console.print(_key_facts_table(report))
+    if verbose:
+        console.print(f"Profile (every inferred class): {', '.join(report.profile)}")
     if report.data_warnings:
         console.print(_data_warnings_table(report.data_warnings))
     for category, title in _TITLES.items():
         items = report.items(category)
         if items:
             console.print(_findings_table(title, items))
+    if report.therapy_families:
+        t = Table(title="Therapy families: offered, why not, or not covered by the sources", show_lines=False)
+        t.add_column("family", no_wrap=True)
+        t.add_column("status", no_wrap=True)
+        t.add_column("why")
+        for f in report.therapy_families:
+            t.add_row(f.family_label, f.status, f.text.split(" -- ", 1)[-1])
+        console.print(t)
+    if report.withheld:
+        t = Table(title="Withheld (goes only with another treatment)", show_lines=True)
+        for col in ("therapy", "rule", "why withheld", "sources"):
+            t.add_column(col)
+        for w in report.withheld:
+            t.add_row(w.therapy_label, w.rule.label, w.reason, _cite(w.rule.statements, w.rule.articles))
+        console.print(t)
     if report.conflicts:
         t = Table(title="Conflicts (the negative wins)", show_lines=True)
         for col in ("therapy", "overridden", "by", "resolution"):
@@ -63,6 +79,16 @@ def to_text(report: Report, width: int = 120) -> str:
     return buf.getvalue()
 
 
+def _key_facts_table(report: Report) -> Table:
+    t = Table(title="Key facts", show_header=False, show_lines=False, title_justify="left")
+    t.add_column("fact", style="bold")
+    t.add_column("value")
+    facts = report.key_facts or {"grade": report.grade_label or "not determined (see required work-up)"}
+    for name, value in facts.items():
+        t.add_row(name, value.upper() if name == "grade" and value.startswith("not determined") else value)
+    return t
+
+
 def _data_warnings_table(warnings: list[dict[str, str]]) -> Table:
     t = Table(title="Data to check", show_lines=False)
     t.add_column("field")
@@ -79,7 +105,7 @@ def _cite(statements: list[str], articles: list[str]) -> str:
 def _findings_table(title: str, items: list[Finding]) -> Table:
     t = Table(title=title, show_lines=True)
     t.add_column("therapy", no_wrap=True)
-    t.add_column("line")
+    t.add_column("line · intent")
     t.add_column("why (rule · case facts)")
     t.add_column("sources")
     for f in items:
@@ -90,7 +116,8 @@ def _findings_table(title: str, items: list[Finding]) -> Table:
         if f.excluding:
             why += f" · except: {', '.join(x.rsplit('/', 1)[-1] for x in f.excluding)}"
         arts = sorted({a for r in f.rules for a in r.articles})
-        t.add_row(f.therapy_label, ", ".join(f.line), why, _cite(f.statements, arts))
+        line = ", ".join(f.line) + (f" · {f.intent}" if f.intent else "")
+        t.add_row(f.therapy_label, line, why, _cite(f.statements, arts))
     return t
 
 

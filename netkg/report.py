@@ -18,10 +18,12 @@ from rdflib import Graph, Literal, URIRef
 
 from netkg import DISCLAIMER
 from netkg import vocabulary as V
-from netkg.cases import CaseRecord
+from netkg.cases import FACT_PATHS, CaseRecord
 from netkg.facts import CaseFacts, Triple
 from netkg.knowledge import STRENGTH_NAMES, Item, Knowledge, Rule
+from netkg import course
 from netkg.plausibility import implausibilities
+from netkg.therapy_gaps import family_status
 from netkg.reasoning.expressions import named_in, properties_used, render
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import DCTERMS, NETKG, NKR, RDF
@@ -35,20 +37,6 @@ _NKR_EDGE = {"recommended": NKR.recommended, "consider": NKR.consider,
              "not_recommended": NKR.notRecommended, "contraindicated": NKR.contraindicated}
 _RANK = {"recommended": 0, "consider": 1}
 
-# Case facts worth showing in an explanation, by property, as (label, record path).
-_FACT_PATHS: dict[URIRef, str] = {
-    NETKG.hasDifferentiation: "tumour.differentiation", NETKG.ki67Index: "tumour.ki67",
-    NETKG.mitoticCount: "tumour.mitotic_count", NETKG.hasPrimarySite: "tumour.primary_site",
-    NETKG.hasSSTRStatus: "tumour.sstr_status", NETKG.hasFunctionalStatus: "tumour.functioning",
-    NETKG.hasMetastaticSite: "metastatic_sites", NETKG.liverLesionCount: "liver.lesion_count",
-    NETKG.largestLiverLesionCm: "liver.largest_lesion_cm", NETKG.liverInvolvementPercent: "liver.involvement_percent",
-    NETKG.liverMetastasesResectable: "liver.resectable", NETKG.resectableBurdenPercent: "resectable_burden_percent",
-    NETKG.age: "age", NETKG.ecogPerformanceStatus: "ecog", NETKG.monthsStable: "months_stable",
-    NETKG.rapidProgression: "rapid_progression", NETKG.hasDiseaseCourse: "disease_course",
-    NETKG.primaryResected: "primary_resected", NETKG.priorPancreatoduodenectomy: "pancreatoduodenectomy",
-    NETKG.completeResection: "complete_resection", NETKG.hasPrimarySymptomStatus: "primary_complications",
-    NETKG.hasReceivedTherapy: "prior_therapies", NETKG.hasStagingStatus: "metastatic_sites",
-}
 
 
 @dataclass
@@ -73,10 +61,21 @@ class Finding:
     explanation: list[str]
     facts: dict[str, Any]
     excluding: list[str] = field(default_factory=list)
+    intent: Optional[str] = None  # label of the intent; None: the rules speak of every intent
 
     @property
     def statements(self) -> list[str]:
         return sorted({s for r in self.rules for s in r.statements})
+
+
+@dataclass
+class Withheld:
+    """A positive that goes only with another treatment, which the final report does not offer."""
+
+    therapy: str
+    therapy_label: str
+    rule: Source
+    reason: str
 
 
 @dataclass
@@ -127,6 +126,9 @@ class Report:
     process: list[Note]
     disclaimer: str = DISCLAIMER
     data_warnings: list[dict[str, str]] = field(default_factory=list)  # implausible facts to check (netkg.plausibility)
+    key_facts: dict[str, str] = field(default_factory=dict)  # the few facts a tumour board reads first
+    withheld: list[Withheld] = field(default_factory=list)
+    therapy_families: list[Any] = field(default_factory=list)  # netkg.therapy_gaps.FamilyStatus: offered, why not, not covered
 
     def items(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
@@ -138,7 +140,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data (shape documented in docs/report-format.md)."""
         def finding(f: Finding) -> dict[str, Any]:
-            return {"therapy": f.therapy, "therapy_label": f.therapy_label, "line": f.line,
+            return {"therapy": f.therapy, "therapy_label": f.therapy_label, "line": f.line, "intent": f.intent,
                     "statements": f.statements, "rules": [vars(r) for r in f.rules],
                     "explanation": f.explanation, "facts": f.facts, "excluding": f.excluding}
 
@@ -150,7 +152,7 @@ class Report:
         return {
             "case_id": self.case_id, "knowledge_version": self.knowledge_version, "engine": self.engine,
             "disclaimer": self.disclaimer, "grade": self.grade, "grade_label": self.grade_label,
-            "profile": self.profile,
+            "key_facts": self.key_facts, "profile": self.profile,
             **{c: [finding(f) for f in self.items(c)] for c in CATEGORIES},
             "conflicts": [{"therapy": c.therapy, "therapy_label": c.therapy_label, "positive": c.positive,
                            "positive_rule": vars(c.positive_rule), "negative": c.negative,
@@ -160,6 +162,9 @@ class Report:
             "followup": [note(n) for n in self.followup], "prognosis": [note(n) for n in self.prognosis],
             "process": [note(n) for n in self.process],
             "data_warnings": self.data_warnings,
+            "therapy_families": [f.as_dict() for f in self.therapy_families],
+            "withheld": [{"therapy": w.therapy, "therapy_label": w.therapy_label, "rule": vars(w.rule), "reason": w.reason}
+                         for w in self.withheld],
         }
 
     def to_rdf(self, facts: CaseFacts, classification: Classification) -> Graph:
@@ -261,7 +266,9 @@ class ReportBuilder:
             excluding: list[str] = []
             overridden = False
             for ncat, ntherapy, nrule in negatives:
-                if not (k.related(therapy, ntherapy) and _lines_overlap(rule.line, nrule.line)):
+                # Every rule that applies, applies in the case's current line; a negative meets a
+                # positive when their therapies are related and their intents overlap.
+                if not (k.related(therapy, ntherapy) and _intents_overlap(rule.intent, nrule.intent)):
                     continue
                 if k.subsumes(ntherapy, therapy):
                     overridden = True
@@ -272,9 +279,11 @@ class ReportBuilder:
                 conflicts.append(Conflict(str(therapy), k.label(therapy), cat, self.source(rule), ncat, self.source(nrule), resolution))
             if not overridden:
                 kept.append((cat, therapy, rule, sorted(set(excluding))))
+        kept, withheld = self._companions(kept)
         findings = self._merge(record, classification, kept + [(c, t, r, []) for c, t, r in negatives])
         positive_therapies = [URIRef(f.therapy) for f in findings if f.category in _RANK]
         grade = next((g for g in V.GRADE_CLASSES if g in classification.tumour_types), None)
+        families = family_status(k, classification, record, findings)
         return Report(
             case_id=classification.case_id,
             knowledge_version=k.version,
@@ -294,31 +303,83 @@ class ReportBuilder:
             prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis"),
             process=self._notes(applied, V.PROCESS_RULE, "process"),
             data_warnings=[w.as_dict() for w in implausibilities(record)],
+            key_facts=self._key_facts(record, classification, grade),
+            withheld=withheld,
+            therapy_families=families,
         )
+
+    def _companions(self, kept: list[tuple[str, URIRef, Rule, list[str]]]
+                    ) -> tuple[list[tuple[str, URIRef, Rule, list[str]]], list[Withheld]]:
+        """Drop positives whose rule needs another treatment (``netkg:requiresOffered``) that is not offered."""
+        withheld: list[Withheld] = []
+        changed = True
+        while changed:
+            changed = False
+            for row in kept:
+                _, therapy, rule, _ = row
+                missing = [need for need in rule.requires_offered
+                           if not any(other is not row and self.k.subsumes(need, other[1]) for other in kept)]
+                if missing:
+                    kept = [r for r in kept if r is not row]
+                    names = " and ".join(self.k.label(m) for m in missing)
+                    withheld.append(Withheld(str(therapy), self.k.label(therapy), self.source(rule),
+                                             f"goes with {names}, which this report does not offer"))
+                    changed = True
+                    break
+        return kept, withheld
+
+    def _key_facts(self, record: CaseRecord, classification: Classification, grade: Optional[URIRef]) -> dict[str, str]:
+        """Grade, site, setting, SSTR, function, course, line, refractoriness and fitness, in words."""
+        t = record.tumour
+        types = classification.case_types
+        function = ("not recorded" if t.functioning is None and t.syndrome is None
+                    else "non-functioning" if t.functioning is False
+                    else f"functioning ({t.syndrome.replace('_', ' ')})" if t.syndrome else "functioning")
+        course_text = record.disease_course if record.disease_course != "unknown" else "not recorded"
+        if record.months_stable is not None:
+            course_text += f", stable {record.months_stable} months"
+        if record.rapid_progression:
+            course_text += ", rapid progression"
+        refractory = [self.k.label(c) for c in _REFRACTORY if c in types]
+        fitness = ", ".join(x for x in (f"ECOG {record.ecog}" if record.ecog is not None else "ECOG not recorded",
+                                        f"age {record.age}" if record.age is not None else "") if x)
+        return {
+            "grade": self.k.label(grade) if grade else "not determined (see required work-up)",
+            "primary site": t.primary_site.replace("_", " "),
+            "stage and setting": _setting(record),
+            "SSTR status": t.sstr_status,
+            "function": function,
+            "disease course": course_text,
+            "line of therapy": course.line_text(record.treatment_history),
+            "refractory to": ", ".join(refractory) or "none recorded",
+            "fitness": fitness,
+        }
 
     def _merge(self, record: CaseRecord, classification: Classification,
                rows: list[tuple[str, URIRef, Rule, list[str]]]) -> list[Finding]:
-        """One finding per therapy: the stronger of two positives (or of two negatives) absorbs the weaker."""
-        by_key: dict[tuple[str, URIRef], Finding] = {}
-        recommended = {t for c, t, _, _ in rows if c == "recommended"}
-        contraindicated = {t for c, t, _, _ in rows if c == "contraindicated"}
+        """One finding per therapy, category and intent; a row never holds another category's rule."""
+        by_key: dict[tuple[str, URIRef, Optional[URIRef]], Finding] = {}
         for cat, therapy, rule, excluding in rows:
-            if cat == "consider" and therapy in recommended:
-                cat = "recommended"
-            if cat == "not_recommended" and therapy in contraindicated:
-                cat = "contraindicated"
-            f = by_key.get((cat, therapy))
+            f = by_key.get((cat, therapy, rule.intent))
             if f is None:
-                f = by_key[(cat, therapy)] = Finding(cat, str(therapy), self.k.label(therapy), [], [], [], {}, [])
+                f = by_key[(cat, therapy, rule.intent)] = Finding(
+                    cat, str(therapy), self.k.label(therapy), [], [], [], {}, [],
+                    self.k.label(rule.intent) if rule.intent else None)
             f.rules.append(self.source(rule))
-            line = self.k.label(rule.line) if rule.line else "any line"
+            line = self._line(rule, record)
             if line not in f.line:
                 f.line.append(line)
             f.explanation.append(self._explain(rule, classification))
             f.facts.update(self._facts(rule, record))
             f.excluding = sorted(set(f.excluding) | set(excluding))
         order = {c: i for i, c in enumerate(CATEGORIES)}
-        return sorted(by_key.values(), key=lambda f: (order[f.category], f.therapy_label))
+        return sorted(by_key.values(), key=lambda f: (order[f.category], f.line, f.therapy_label, f.intent or ""))
+
+    def _line(self, rule: Rule, record: CaseRecord) -> str:
+        """The line a finding is for: the case's derived line for line-bound rules, else the rule's setting."""
+        if rule.line in (V.FIRST_LINE, V.LATER_LINE) and record.treatment_history is not None:
+            return course.ordinal(course.current_line(record.treatment_history)) + " line"
+        return self.k.label(rule.line) if rule.line else "any line"
 
     def _explain(self, rule: Rule, classification: Classification) -> str:
         named = self.named.get(rule.iri, set())
@@ -334,7 +395,7 @@ class ReportBuilder:
         data = record.model_dump()
         out: dict[str, Any] = {}
         for prop in sorted(props):
-            path = _FACT_PATHS.get(prop)
+            path = FACT_PATHS.get(prop)
             if path is None:
                 continue
             value: Any = data
@@ -382,10 +443,25 @@ def _strength(category: str) -> URIRef:
     return {v: k for k, v in _CATEGORY_OF.items()}[category]
 
 
-def _lines_overlap(a: Optional[URIRef], b: Optional[URIRef]) -> bool:
-    if a is None or b is None or V.ANY_LINE in (a, b):
-        return True
-    return a == b
+def _intents_overlap(a: Optional[URIRef], b: Optional[URIRef]) -> bool:
+    """A rule without an intent speaks of every intent."""
+    return a is None or b is None or a == b
+
+
+_REFRACTORY = (NETKG.ProgressedOnSomatostatinAnalog, NETKG.ProgressedOnPlatinum, NETKG.ProgressedOnPRRT)
+
+
+def _setting(record: CaseRecord) -> str:
+    """Stage and setting in words: surveillance after complete resection, localised, locoregional or metastatic."""
+    sites = record.metastatic_sites
+    if record.complete_resection:
+        return "surveillance after complete resection"
+    if sites is None:
+        return "staging not documented"
+    distant = [s.replace("_", " ") for s in sites if s != "regional_lymph_nodes"]
+    if distant:
+        return f"metastatic ({', '.join(distant)})"
+    return "locoregional (regional lymph nodes)" if sites else "localised"
 
 
 _BUILDERS: dict[int, ReportBuilder] = {}

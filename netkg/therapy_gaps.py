@@ -49,12 +49,11 @@ from typing import Any, Callable, Iterable, Optional, Protocol
 from rdflib import URIRef
 
 from netkg import vocabulary as V
-from netkg.cases import CaseRecord
+from netkg.cases import FACT_PATHS, CaseRecord
 from netkg.knowledge import Knowledge, Rule
 from netkg.reasoning.expressions import (And, Expr, HasValue, MaxZero, Named, Only, Or, Some, named_in, properties_used,
                                          render)
 from netkg.reasoning.result import Classification
-from netkg.report import _FACT_PATHS
 from netkg.vocabulary import NETKG
 
 FAMILIES: tuple[URIRef, ...] = (
@@ -188,7 +187,7 @@ class _FamilyIndex:
         else:
             props = properties_used(expr, self.defs)
             names_rule = any(c in self.k.rules for c in named_in(expr))
-            paths = () if names_rule else tuple(sorted({_FACT_PATHS[p] for p in props if p in _FACT_PATHS}))
+            paths = () if names_rule else tuple(sorted({FACT_PATHS[p] for p in props if p in FACT_PATHS}))
             population = bool(self._population(expr))
             iri = str(expr.iri) if isinstance(expr, Named) else None
             conjunct = self._conjunct_memo[(expr, on_tumour)] = _Conjunct(

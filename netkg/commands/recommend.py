@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="hermit",
                         help="hermit: the reference reasoner (needs Java; default); fast: the verified fast path")
     parser.add_argument("--ontology", help="ontology file to use instead of the default")
+    parser.add_argument("--verbose", action="store_true", help="table: also list every class the case was inferred to belong to")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,5 +47,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"# {reasoned.report.disclaimer}\n")
         sys.stdout.write(graph.serialize(format="turtle"))
     else:
-        sys.stdout.write(to_text(reasoned.report))
+        sys.stdout.write(to_text(reasoned.report, verbose=args.verbose))
     return 0
