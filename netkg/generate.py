@@ -10,8 +10,9 @@ path with HermiT (``tests/test_agreement.py``) and to benchmark both
   values with each differentiation;
 * fully random cases, with optional fields left out (unknown) at random.
 
-Every case is valid for :func:`netkg.cases.validate_case`: the generator
-repairs random draws that would contradict ``CaseRecord._consistent``.
+Every case is valid for :func:`netkg.cases.validate_case`: a random draw that
+the case model rejects as contradictory loses the field the error names, so
+the generator follows the model's consistency rules without restating them.
 Case ``i`` of a seed depends only on ``(seed, i)``.
 """
 
@@ -22,6 +23,7 @@ import random
 from typing import Any, Callable, Iterator, Optional
 
 from netkg import codes
+from netkg.cases import validate_case
 
 KI67_BOUNDARIES: tuple[float, ...] = (2.9, 3.0, 3.0001, 9.99, 10.0, 19.9, 20.0, 20.0001, 20.1, 35.0, 35.1, 54.9, 55.0)
 MITOTIC_BOUNDARIES: tuple[float, ...] = (1.9, 2.0, 20.0, 20.1)
@@ -83,6 +85,23 @@ def _liver(rng: random.Random) -> Optional[Case]:
     }
 
 
+def _line(therapy: str, outcome: str, intent: str = "antitumour") -> Case:
+    return {"therapy": therapy, "intent": intent, "outcome": outcome}
+
+
+def _history(rng: random.Random) -> Optional[list[Case]]:
+    """A random treatment history (None = not recorded, [] = treatment-naive)."""
+    if rng.random() < 0.2:
+        return None
+    out = []
+    for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+        intent = rng.choice(("antitumour", "antitumour", "syndrome_control", "curative", "palliative"))
+        outcomes = ("ongoing", "completed", "progressed", "progressed", "toxicity") + \
+            (("syndrome_uncontrolled",) if intent == "syndrome_control" else ())
+        out.append(_line(rng.choice(tuple(codes.THERAPIES)), rng.choice(outcomes), intent))
+    return out
+
+
 def random_case(rng: random.Random, case_id: str) -> Case:
     """A fully random case; optional fields are left out at random."""
     roll = rng.random()
@@ -109,7 +128,7 @@ def random_case(rng: random.Random, case_id: str) -> Case:
         "disease_course": None if course == "unknown" and rng.random() < 0.5 else course,
         "rapid_progression": _maybe(rng, rng.random() < 0.4, 0.5) if course == "progressive" else None,
         "months_stable": _maybe(rng, rng.randint(0, 36), 0.5),
-        "prior_therapies": rng.sample(tuple(codes.THERAPIES), rng.choice((0, 0, 1, 2, 3))),
+        "treatment_history": _history(rng),
         "primary_resected": _maybe(rng, rng.random() < 0.4),
         "pancreatoduodenectomy": _maybe(rng, rng.random() < 0.15, 0.5),
         "complete_resection": _maybe(rng, rng.random() < 0.3, 0.5),
@@ -157,7 +176,7 @@ def _t(grade: Optional[str] = None, **fields: Any) -> Callable[..., Case]:
     def build(rng: random.Random, tumour: Optional[Case] = None, **more: Any) -> Case:
         t = dict(_grade(rng, grade)) if grade else {}
         t.update(tumour or {})
-        return {"tumour": t, **fields, **more}
+        return {"tumour": t, "complete_resection": None, **fields, **more}  # disease present unless a template says so
     return build
 
 
@@ -174,9 +193,9 @@ def _templates() -> dict[str, Template]:
                                                                    "ki67": pick(r, (55.0, 80.0, _number(r, 55, 100)))})
     T["CautionRadioembolizationBeforePRRT"] = lambda r: _t(None)(r, tumour={"sstr_status": "positive"})
     T["ColorectalNETPrimaryResection"] = lambda r: _t("low")(
-        r, tumour={"primary_site": pick(r, COLORECTAL)}, metastatic_sites=_sites(r, ("liver",)), primary_resected=False,
-        primary_complications=None)
-    T["CytoreductionMajorityResectable"] = lambda r: _t("low")(r, metastatic_sites=_metastatic(r),
+        r, tumour={"primary_site": pick(r, ("colon", "sigmoid_colon"))}, metastatic_sites=_sites(r, ("liver",)), primary_resected=False,
+        primary_complications=None, ecog=pick(r, (0, 1, 2)))
+    T["CytoreductionMajorityResectable"] = lambda r: _t("low")(r, metastatic_sites=_metastatic(r), ecog=pick(r, (0, 1)),
                                                     resectable_burden_percent=pick(r, (70.01, 75.0, 90.0)))
     T["ExtraAbdominalNoUpfrontSurgery"] = lambda r: _t(None)(r, metastatic_sites=_sites(r, (pick(r, EXTRA_ABDOMINAL),)))
     T["FollowUpAfterCurativeSurgery"] = lambda r: _t(None)(r, complete_resection=True, primary_resected=True,
@@ -185,47 +204,58 @@ def _templates() -> dict[str, Template]:
     T["FunctioningEarlyLocoregional"] = lambda r: _t("low")(
         r, tumour={"functioning": True, "syndrome": pick(r, (None, "carcinoid_syndrome", "insulinoma"))},
         metastatic_sites=_sites(r, ("liver",)))
-    T["FunctioningSomatostatinAnalog"] = lambda r: _t("low")(r, tumour={"functioning": pick(r, (True, None)),
+    T["FunctioningSomatostatinAnalog"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(r, tumour={"functioning": pick(r, (True, None)),
                                                                           "syndrome": pick(r, tuple(codes.SYNDROMES))})
-    T["HighGradeExtensiveNoUpfrontSurgery"] = lambda r: _t(pick(r, ("G3", "NEC")))(
-        r, metastatic_sites=_sites(r, ("liver",)), liver={"lesion_count": pick(r, (2, 6)), "resectable": False}) \
+    T["HighGradeMetastaticNoUpfrontSurgery"] = lambda r: _t(pick(r, ("G3", "NEC")))(
+        r, metastatic_sites=_sites(r, ("liver",)), liver={"lesion_count": pick(r, (1, 2, 6)), "resectable": pick(r, (True, False))}) \
         if r.random() < 0.5 else _t(pick(r, ("G3", "NEC")))(r, metastatic_sites=_sites(r, (pick(r, EXTRA_ABDOMINAL),)))
     T["HighGradePalliativePrimaryResection"] = lambda r: _t(pick(r, ("G3", "NEC")))(
-        r, primary_complications=_sites(r, (pick(r, tuple(codes.PRIMARY_COMPLICATIONS)),), tuple(codes.PRIMARY_COMPLICATIONS), 1),
+        r, tumour={"primary_site": pick(r, GI_SITES)}, primary_complications=_sites(r, (pick(r, tuple(codes.PRIMARY_COMPLICATIONS)),), tuple(codes.PRIMARY_COMPLICATIONS), 1),
         ecog=pick(r, (0, 1, 2)), primary_resected=pick(r, (False, None)), complete_resection=None)
     T["LimitedDiseaseSurgery"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(
         r, metastatic_sites=pick(r, ([], ["regional_lymph_nodes"])), ecog=pick(r, (0, 1)), primary_resected=False,
         complete_resection=None)
     T["LiverMetastasisResectionFirst"] = lambda r: _t("low")(
         r, metastatic_sites=pick(r, (["liver"], ["liver", "regional_lymph_nodes"])),
-        liver={"resectable": True, "lesion_count": pick(r, (1, 3, None))}, ecog=pick(r, (0, 1, None)))
+        liver={"resectable": True, "lesion_count": pick(r, (1, 3, None))}, ecog=pick(r, (0, 1, 1, None)))
     T["TransplantSelectedLiverConfined"] = lambda r: _t(None)(
         r, tumour={"differentiation": "well", "ki67": pick(r, (2.9, 5.0, 9.99)), "mitotic_count": None},
         metastatic_sites=["liver"], liver={"resectable": False, "involvement_percent": pick(r, (10.0, 49.9)),
                                            "lesion_count": pick(r, (3, 10))},
         primary_resected=True, primary_complications=None, months_stable=pick(r, (6, 12, 24)), age=pick(r, (35, 59)),
-        disease_course="stable", rapid_progression=None)
-    T["LowGradeGEPSomatostatinAnalog"] = lambda r: _t("low")(r, tumour={"primary_site": pick(r, GEP_SITES)},
-                                                             metastatic_sites=_metastatic(r))
-    T["LowGradeGINoFirstLineChemotherapy"] = lambda r: _t("low")(r, tumour={"primary_site": pick(r, GI_SITES)})
-    T["NECCarboplatinPreferredPoorRisk"] = lambda r: _t("NEC")(r, age=pick(r, (70, 82)), ecog=pick(r, (None, 0, 3))) \
-        if r.random() < 0.5 else _t("NEC")(r, ecog=pick(r, (2, 3, 4)))
+        disease_course="stable", rapid_progression=None, ecog=pick(r, (0, 1)))
+    T["LowGradeGEPSomatostatinAnalog"] = lambda r: _t("low")(r, tumour={"primary_site": pick(r, GEP_SITES + ("unknown",))},
+                                                             metastatic_sites=_metastatic(r),
+                                                             treatment_history=pick(r, ([], [_line(pick(r, SSA), "ongoing")])))
+    T["LowGradeGINoFirstLineChemotherapy"] = lambda r: _t("low")(r, tumour={"primary_site": pick(r, GI_SITES)},
+                                                                 treatment_history=pick(r, ([], None)))
+    T["NECCarboplatinPreferredPoorRisk"] = lambda r: _t("NEC", treatment_history=[])(r, age=pick(r, (70, 82)), ecog=pick(r, (None, 0, 3))) \
+        if r.random() < 0.5 else _t("NEC", treatment_history=[])(r, ecog=pick(r, (2, 3, 4)))
     T["NECCisplatinEtoposideLaterLine"] = lambda r: _t("NEC")(
-        r, prior_therapies=_sites(r, (pick(r, SYSTEMIC),), SYSTEMIC, 1), disease_course="progressive", rapid_progression=True)
+        r, treatment_history=[_line(pick(r, SYSTEMIC), pick(r, ("progressed", "completed", "toxicity")))],
+        disease_course="progressive", rapid_progression=True, months_stable=None, ecog=pick(r, (0, 1, 2, None)))
     T["NECLiverDirectedAfterChemotherapy"] = lambda r: _t("NEC")(
-        r, metastatic_sites=_sites(r, ("liver",)), prior_therapies=_sites(r, (pick(r, CHEMOTHERAPY),), CHEMOTHERAPY, 1),
-        disease_course="stable", rapid_progression=None)
-    T["NECPlatinumEtoposide"] = lambda r: _t("NEC")(r)
+        r, metastatic_sites=_sites(r, ("liver",)), treatment_history=[_line(pick(r, CHEMOTHERAPY), pick(r, ("completed", "ongoing")))],
+        disease_course="stable", rapid_progression=None, months_stable=pick(r, (6, 9, 24)))
+    T["NECPlatinumEtoposide"] = lambda r: _t("NEC")(r, treatment_history=pick(r, ([], [_line("carboplatin_etoposide", "ongoing")])),
+                                                    ecog=pick(r, (0, 1, 2, None)))
     T["NETG3LiverDirected"] = lambda r: _t("G3")(r, metastatic_sites=_sites(r, ("liver",)))
     T["NeoadjuvantPRRT"] = lambda r: _t(pick(r, ("G1", "G2", "G3")))(
-        r, tumour={"sstr_status": "positive"}, metastatic_sites=["liver"], liver={"resectable": False})
+        r, tumour={"sstr_status": "positive"}, metastatic_sites=["liver"],
+        liver={"resectable": False, "resectable_after_downsizing": pick(r, (True, True, False, None))})
     T["NoAdjuvantSomatostatinAnalog"] = lambda r: _t("low")(r, complete_resection=True, primary_resected=pick(r, (True, None)),
                                                             primary_complications=None)
     T["NonFunctioningLiverOnlyLocoregional"] = lambda r: _t("low")(
         r, tumour={"functioning": False, "syndrome": None}, metastatic_sites=["liver"])
-    T["PRRTNETG3"] = lambda r: _t("G3")(r, tumour={"sstr_status": "positive"}, disease_course="progressive")
+    T["PRRTNETG3"] = lambda r: _t("G3")(r, tumour={"sstr_status": "positive"}, disease_course="progressive",
+                                        treatment_history=[_line(pick(r, SYSTEMIC), pick(r, ("progressed", "toxicity")))])
     T["PRRTProgressiveSSTRPositive"] = lambda r: _t("low")(
-        r, tumour={"sstr_status": "positive"}, disease_course="progressive", prior_therapies=[pick(r, SSA)])
+        r, tumour={"sstr_status": "positive"}, disease_course="progressive",
+        treatment_history=[_line(pick(r, SSA), pick(r, ("progressed", "progressed", "ongoing")))])
+    T["PoorFitnessNoMajorSurgery"] = lambda r: _t(None)(r, ecog=pick(r, (3, 4)))
+    T["ProcessEarlyPalliativeCare"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(
+        r, metastatic_sites=_metastatic(r), complete_resection=pick(r, (False, None)))
+    T["WorkupTreatmentHistory"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(r, treatment_history=None)
     T["PancreaticNECNoSurgery"] = lambda r: _t("NEC")(r, tumour={"primary_site": "pancreas"})
     T["PancreaticNETTargeted"] = lambda r: _t("low")(r, tumour={"primary_site": "pancreas"}, metastatic_sites=_metastatic(r),
                                                      disease_course="progressive")
@@ -287,27 +317,44 @@ def _overlay(base: Case, template: Case) -> Case:
     return out
 
 
-def _repair(case: Case) -> Case:
-    """Resolve random draws that ``CaseRecord._consistent`` would reject, and drop unknown fields."""
-    t = case["tumour"]
-    high_mitoses = t.get("mitotic_count") is not None and t["mitotic_count"] > 20
-    if t.get("differentiation") == "poor" and t.get("ki67") is not None and t["ki67"] <= 20 and not high_mitoses:
-        t["differentiation"] = "unknown"
-    if t.get("syndrome") is not None and t.get("functioning") is False:
-        t["functioning"] = True
-    sites = case.get("metastatic_sites")
-    if case.get("liver") is not None and (sites is None or "liver" not in sites):
-        case["liver"] = None
-    if isinstance(case.get("liver"), dict):
-        case["liver"] = {k: v for k, v in case["liver"].items() if v is not None}
-    if case.get("primary_resected") and case.get("primary_complications"):
-        case["primary_complications"] = []
-    if case.get("complete_resection") and case.get("primary_resected") is False:
-        case["complete_resection"] = None
-    if case.get("rapid_progression") and case.get("disease_course") != "progressive":
-        case["rapid_progression"] = None
-    case["tumour"] = {k: v for k, v in t.items() if v is not None}
-    return {k: v for k, v in case.items() if v is not None}
+def repair(case: Case) -> Case:
+    """Drop unknown (None) fields, then every field the case model rejects as contradictory.
+
+    Only contradictions are repaired; any other validation error is a bug in the generator.
+    """
+    case = _known(case)
+    for _ in range(len(case) + 10):
+        result = validate_case(case, "<generated>")
+        if result.record is not None:
+            return case
+        for error in result.errors:
+            if not error.message.startswith("contradictory facts"):
+                raise ValueError(f"generated case is invalid: {error}")
+            drop_field(case, error.field)
+        case = _known(case)
+    raise ValueError(f"generated case could not be repaired: {case}")
+
+
+def _known(case: Case) -> Case:
+    """The case without unknown (None) fields; ``tumour`` and ``liver`` likewise."""
+    out = {k: v for k, v in case.items() if v is not None}
+    out["tumour"] = {k: v for k, v in out["tumour"].items() if v is not None}
+    if isinstance(out.get("liver"), dict):
+        out["liver"] = {k: v for k, v in out["liver"].items() if v is not None}
+    return out
+
+
+def drop_field(case: Case, path: str) -> None:
+    """Remove the field at a dotted path such as ``tumour.syndrome`` or ``treatment_history.0.outcome``."""
+    parts = path.split(".")
+    if parts[0] == "treatment_history" and len(parts) > 1 and parts[1].isdigit():
+        del case["treatment_history"][int(parts[1])]
+        return
+    parent: Any = case
+    for part in parts[:-1]:
+        parent = parent.get(part, {})
+    if isinstance(parent, dict):
+        parent.pop(parts[-1], None)
 
 
 def make_case(seed: int, index: int) -> Case:
@@ -321,7 +368,7 @@ def make_case(seed: int, index: int) -> Case:
     elif kind == 1:
         ki67, mitoses, differentiation = GRADE_GRID[slot % len(GRADE_GRID)]
         case = _overlay(case, {"tumour": {"ki67": ki67, "mitotic_count": mitoses, "differentiation": differentiation}})
-    return _repair(case)
+    return repair(case)
 
 
 TEMPLATE_NAMES: tuple[str, ...] = tuple(TEMPLATES)

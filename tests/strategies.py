@@ -20,6 +20,8 @@ from typing import Any, Optional
 from hypothesis import strategies as st
 
 from netkg import codes
+from netkg.cases import validate_case
+from netkg.generate import drop_field
 
 PRIMARY_SITES = sorted(codes.PRIMARY_SITES)
 METASTATIC_SITES = sorted(codes.METASTATIC_SITES)
@@ -29,6 +31,8 @@ DISEASE_COURSE = sorted(codes.DISEASE_COURSE)
 SYNDROMES = sorted(codes.SYNDROMES)
 COMPLICATIONS = sorted(codes.PRIMARY_COMPLICATIONS)
 THERAPIES = sorted(codes.THERAPIES)
+INTENTS = sorted(codes.TREATMENT_INTENTS)
+OUTCOMES = sorted(codes.TREATMENT_OUTCOMES)
 
 # Values on and next to every threshold the knowledge uses (grade limits 3% / 20% / 55%,
 # mitoses 2 / 20, liver burden, resectable fraction, age and ECOG limits).
@@ -137,9 +141,8 @@ def cases(draw: st.DrawFn, differentiation: Optional[str] = None, graded: Option
         rapid = draw(st.sampled_from([False, None, MISSING]))
     _put(c, "rapid_progression", rapid)
     _put(c, "months_stable", draw(_maybe(_number(0, 600, [0, 5, 6, 11, 12, 24, 600], integral_only=True))))
-    prior = draw(st.lists(st.sampled_from(THERAPIES), unique=True, max_size=4))
-    if prior or draw(st.booleans()):
-        c["prior_therapies"] = prior
+    history = draw(_maybe(st.lists(treatment_lines(), max_size=4)))
+    _put(c, "treatment_history", history)
     resected = draw(_maybe(st.booleans()))
     _put(c, "primary_resected", resected)
     _put(c, "pancreatoduodenectomy", draw(_maybe(st.booleans())))
@@ -151,7 +154,27 @@ def cases(draw: st.DrawFn, differentiation: Optional[str] = None, graded: Option
     if resected is True and complications:
         complications = draw(st.sampled_from([[], None, MISSING]))
     _put(c, "primary_complications", complications)
-    return c
+    return _without_contradictions(c)
+
+
+def _without_contradictions(case: dict[str, Any]) -> dict[str, Any]:
+    """Drop every field the case model rejects as contradicting another (its consistency rules stay in one place)."""
+    for _ in range(len(case) + 10):
+        result = validate_case(case, "<generated>")
+        contradictions = [e for e in result.errors if e.message.startswith("contradictory facts")]
+        if result.record is not None or not contradictions:
+            return case
+        for error in contradictions:
+            drop_field(case, error.field)
+    return case
+
+
+@st.composite
+def treatment_lines(draw: st.DrawFn) -> dict[str, Any]:
+    """One entry of a treatment history."""
+    intent = draw(st.sampled_from(INTENTS))
+    outcomes = [o for o in OUTCOMES if o != "syndrome_uncontrolled" or intent == "syndrome_control"]
+    return {"therapy": draw(st.sampled_from(THERAPIES)), "intent": intent, "outcome": draw(st.sampled_from(outcomes))}
 
 
 def ungraded_cases() -> st.SearchStrategy[dict[str, Any]]:
@@ -171,7 +194,8 @@ def reorderings(case: dict[str, Any], seed: int) -> dict[str, Any]:
             return {k: shuffle(v, k) for k, v in items}
         if isinstance(value, list):
             copy = [shuffle(v) for v in value]
-            rng.shuffle(copy)
+            if key != "treatment_history":  # a sequence in time, not a set: its order is kept
+                rng.shuffle(copy)
             return copy
         return value
 
