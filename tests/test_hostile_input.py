@@ -127,7 +127,15 @@ BAD_INPUTS = [
     Bad.case("mitoses-infinite", None, "tumour.mitotic_count", "finite number", "Infinity"),
     # unknown codes
     Bad.case("site-spleen", case(tumour__primary_site="spleen"), "tumour.primary_site", "'pancreas'", "'ileum'", '"spleen"'),
-    Bad.case("therapy-aspirin", case(prior_therapies=["octreotide", "aspirin"]), "prior_therapies.1", "'octreotide'", '"aspirin"'),
+    Bad.case("therapy-aspirin", case(treatment_history=[{"therapy": "octreotide", "intent": "antitumour", "outcome": "progressed"},
+                                                      {"therapy": "aspirin", "intent": "antitumour", "outcome": "ongoing"}]),
+             "treatment_history.1.therapy", "'octreotide'", '"aspirin"'),
+    Bad.case("intent-cure", case(treatment_history=[{"therapy": "octreotide", "intent": "cure", "outcome": "ongoing"}]),
+             "treatment_history.0.intent", "'antitumour'", "'syndrome_control'", '"cure"'),
+    Bad.case("old-prior-therapies", case(prior_therapies=["octreotide"]), "prior_therapies", "replaced by 'treatment_history'"),
+    Bad.case("uncontrolled-antitumour", case(treatment_history=[{"therapy": "octreotide", "intent": "antitumour",
+                                                                 "outcome": "syndrome_uncontrolled"}]),
+             "treatment_history.0.outcome", "contradictory", "syndrome_control"),
     Bad.case("metastasis-spleen", case(metastatic_sites=["spleen"]), "metastatic_sites.0", "'liver'", '"spleen"'),
     Bad.case("differentiation-moderate", case(tumour__differentiation="moderate"), "tumour.differentiation", "'well'", "'poor'"),
     # contradictory facts

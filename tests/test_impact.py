@@ -45,7 +45,7 @@ def _categories(report):
 
 def test_cohort_is_valid_and_sized():
     records = load_cohort(DEFAULT_COHORT)
-    assert 25 <= len(records) <= 40
+    assert 25 <= len(records) <= 60  # small enough for HermiT in one run
     assert len({r.id for r in records}) == len(records)
 
 

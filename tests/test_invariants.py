@@ -61,6 +61,7 @@ TARGETED_THERAPY = NETKG.TargetedTherapy
 LIVER_DIRECTED = NETKG.LiverDirectedTherapy
 PRRT_THERAPIES = (NETKG.Lutetium177Dotatate, NETKG.RadionuclideTherapy)
 SSTR_WORKUP = str(NETKG.WorkupSSTRImaging)
+SYNDROME_CONTROL = KNOWLEDGE.label(NETKG.SyndromeControlIntent)
 
 
 def record_of(case: dict[str, Any]) -> CaseRecord:
@@ -80,8 +81,9 @@ def positives(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for c in POSITIVE for f in report[c]]
 
 
-def _overlap(a: list[str], b: list[str]) -> bool:
-    return any(x == y or ANY_LINE in (x, y) for x in a for y in b)
+def _intents_overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """A finding without an intent speaks of every intent."""
+    return a["intent"] is None or b["intent"] is None or a["intent"] == b["intent"]
 
 
 def _covered(general: URIRef, finding: dict[str, Any]) -> bool:
@@ -90,25 +92,26 @@ def _covered(general: URIRef, finding: dict[str, Any]) -> bool:
 
 # ------------------------------------------------------------------------------ the checks
 def check_no_positive_is_overridden(report: dict[str, Any]) -> None:
-    """(a) no recommended/consider therapy is covered by a contraindication (any line) or a
-    not-recommended therapy in an overlapping line."""
+    """(a) no recommended/consider therapy is covered by a contraindicated or not-recommended therapy of an
+    overlapping intent (every rule that applies to a case applies in its current line)."""
     for p in positives(report):
-        for n in report["contraindicated"]:
-            assert not _covered(URIRef(n["therapy"]), p), (
-                f"{p['therapy_label']} is positive although {n['therapy_label']} is contraindicated")
-        for n in report["not_recommended"]:
-            assert not (_covered(URIRef(n["therapy"]), p) and _overlap(p["line"], n["line"])), (
-                f"{p['therapy_label']} ({p['line']}) is positive although {n['therapy_label']} ({n['line']}) is not recommended")
+        for n in report["contraindicated"] + report["not_recommended"]:
+            assert not (_covered(URIRef(n["therapy"]), p) and _intents_overlap(p, n)), (
+                f"{p['therapy_label']} ({p['intent']}) is positive although {n['therapy_label']} ({n['intent']}) "
+                f"is {n.get('category', 'advised against')}")
 
 
 def check_nec(report: dict[str, Any]) -> None:
-    """(b) an NEC gets no somatostatin analog, no targeted therapy and no first-line liver-directed therapy."""
+    """(b) an NEC never gets a somatostatin analog as antitumour therapy (syndrome control is another intent),
+    no targeted therapy, and liver-directed therapy only after a first systemic line has ended (K016, K017)."""
     assert report["grade"] == str(NETKG.NEC)
+    line = report["key_facts"]["line of therapy"]
     for p in positives(report):
-        assert not _covered(SOMATOSTATIN_ANALOG, p), f"NEC given {p['therapy_label']}"
+        if _covered(SOMATOSTATIN_ANALOG, p):
+            assert p["intent"] == SYNDROME_CONTROL, f"NEC given {p['therapy_label']} with intent {p['intent']}"
         assert not _covered(TARGETED_THERAPY, p), f"NEC given {p['therapy_label']}"
-        if _overlap(p["line"], [FIRST_LINE]):
-            assert not _covered(LIVER_DIRECTED, p), f"NEC given first-line {p['therapy_label']} ({p['line']})"
+        if _covered(LIVER_DIRECTED, p):
+            assert not line.startswith(("first", "not known")), f"NEC in {line} given {p['therapy_label']}"
 
 
 def check_ungraded(report: dict[str, Any]) -> None:

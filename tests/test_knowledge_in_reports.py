@@ -21,8 +21,10 @@ def test_dosing() -> None:
 
 
 def test_monitoring() -> None:
-    r = run("pancreatic-net-progressive.yaml")
-    assert {"K026", "K033", "K049"} <= {s for m in r.monitoring for s in m["statements"]}
+    on_ssa = run("wd-sigmoid-liver.yaml")  # first line: somatostatin analog
+    after_ssa = run("pancreatic-net-progressive.yaml")  # progressed on octreotide: sunitinib, PRRT
+    assert "K026" in {s for m in on_ssa.monitoring for s in m["statements"]}
+    assert {"K033", "K049"} <= {s for m in after_ssa.monitoring for s in m["statements"]}
 
 
 def test_follow_up() -> None:

@@ -15,13 +15,13 @@ NEC_SIGMOID = {
     "id": "pitfall-nec", "age": 60, "ecog": 1,
     "tumour": {"primary_site": "sigmoid_colon", "differentiation": "poor", "ki67": 60, "sstr_status": "negative", "functioning": False},
     "metastatic_sites": ["liver"], "liver": {"lesion_count": 5, "resectable": False},
-    "disease_course": "progressive", "primary_resected": False, "primary_complications": [],
+    "disease_course": "progressive", "primary_resected": False, "primary_complications": [], "treatment_history": [],
 }
 WD_SIGMOID = {
     "id": "pitfall-wd", "age": 57, "ecog": 0,
     "tumour": {"primary_site": "sigmoid_colon", "differentiation": "well", "ki67": 5, "sstr_status": "positive", "functioning": False},
     "metastatic_sites": ["liver"], "liver": {"lesion_count": 9, "involvement_percent": 40, "resectable": False},
-    "disease_course": "stable", "primary_resected": False, "primary_complications": [],
+    "disease_course": "stable", "primary_resected": False, "primary_complications": [], "treatment_history": [],
 }
 
 
@@ -94,14 +94,17 @@ def test_no_adjuvant_somatostatin_analog_after_complete_resection() -> None:
     r = report(WD_SIGMOID, complete_resection=True, primary_resected=True, liver={"lesion_count": 2, "resectable": True})
     assert str(NETKG.SomatostatinAnalog) in r.therapies("not_recommended")
     assert str(NETKG.SomatostatinAnalog) not in positives(r)
-    assert any(c.therapy == str(NETKG.SomatostatinAnalog) and "K028" in c.negative_rule.statements for c in r.conflicts)
+    # after complete resection the setting is surveillance: no treatment rule applies, K028 says why not SSA
+    assert any("K028" in f.statements for f in r.items("not_recommended") if f.therapy == str(NETKG.SomatostatinAnalog))
+    assert not positives(r)
     assert any("K056" in n.source.statements for n in r.followup)
 
 
 def test_no_somatostatin_analog_or_targeted_therapy_in_g3_nec_whatever_the_site() -> None:
     for site in ("pancreas", "lung", "rectum", "unknown"):
         r = report(NEC_SIGMOID, tumour={**NEC_SIGMOID["tumour"], "primary_site": site})
-        assert {str(NETKG.SomatostatinAnalog), str(NETKG.TargetedTherapy)} <= r.therapies("contraindicated")
+        assert str(NETKG.SomatostatinAnalog) in r.therapies("contraindicated")  # K014: ineffective, a critical error
+        assert str(NETKG.TargetedTherapy) in r.therapies("not_recommended")  # K015: needs chemotherapy, no harm claimed
         assert not {str(NETKG.Everolimus), str(NETKG.Sunitinib)} & positives(r)
 
 
@@ -113,7 +116,8 @@ def test_no_laparoscopic_resection_for_pancreatic_net() -> None:
 # article 004 -------------------------------------------------------------------------------
 def test_liver_function_and_cardiac_monitoring_on_targeted_therapy() -> None:
     r = report(WD_SIGMOID, tumour={**WD_SIGMOID["tumour"], "primary_site": "pancreas", "ki67": 12},
-               disease_course="progressive", prior_therapies=["octreotide"])
+               disease_course="progressive",
+               treatment_history=[{"therapy": "octreotide", "intent": "antitumour", "outcome": "progressed"}])
     assert str(NETKG.Sunitinib) in r.therapies("recommended")
     texts = " ".join(m["text"] for m in r.monitoring)
     assert "LVEF" in texts and "liver function" in texts

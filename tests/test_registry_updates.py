@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
 
 import pyoxigraph as ox
 import pytest
@@ -32,7 +33,13 @@ WELL_DIFFERENTIATED = {
     "liver": {"lesion_count": 5, "resectable": False},
     "disease_course": "stable",
     "primary_resected": True,
+    "treatment_history": [],
 }
+
+
+def _time(text: str) -> datetime:
+    """An xsd:dateTime as the store returns it (trailing zeros of the fraction dropped)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _examples() -> list[dict]:
@@ -100,7 +107,7 @@ def test_replaced_report_is_kept_as_provenance():
 
     current, replaced = _history(store)
     assert current["replaced"] is None and replaced["replaced"] is not None
-    assert replaced["generated"] <= replaced["replaced"] <= current["generated"]
+    assert _time(replaced["generated"]) <= _time(replaced["replaced"]) <= _time(current["generated"])
     assert replaced["knowledgeVersion"] == current["knowledgeVersion"] == first.knowledge_version
     assert replaced["engine"] == current["engine"] == "fast"
     assert replaced["caseDigest"] != current["caseDigest"]

@@ -31,7 +31,7 @@ def test_sigmoid_nec_with_multiple_liver_metastases(capsys: pytest.CaptureFixtur
     assert r["grade"] == str(NETKG.NEC)
     assert therapies(r, "recommended") == {str(NETKG.PlatinumEtoposide)}
     assert str(NETKG.SomatostatinAnalog) in therapies(r, "contraindicated")
-    assert str(NETKG.TargetedTherapy) in therapies(r, "contraindicated")
+    assert str(NETKG.TargetedTherapy) in therapies(r, "not_recommended")
     liver_directed = next(i for i in r["not_recommended"] if i["therapy"] == str(NETKG.LiverDirectedTherapy))
     assert liver_directed["line"] == ["first line"]
     assert str(NETKG.ColorectalCancerRegimen) in therapies(r, "not_recommended")  # FOLFOX, FOLFIRI
@@ -74,6 +74,7 @@ def test_stage4_pancreatic_net_progressive_after_ssa(capsys: pytest.CaptureFixtu
 def test_neuroendocrine_carcinoma_in_an_elderly_patient(capsys: pytest.CaptureFixture[str]) -> None:
     r = report_for("nec-pancreas-elderly.yaml", capsys)
     assert str(NETKG.CarboplatinEtoposide) in therapies(r, "recommended")  # K010
-    assert {str(NETKG.SomatostatinAnalog), str(NETKG.TargetedTherapy), str(NETKG.UpfrontSurgery)} <= therapies(r, "contraindicated")
+    assert {str(NETKG.SomatostatinAnalog), str(NETKG.UpfrontSurgery)} <= therapies(r, "contraindicated")
+    assert str(NETKG.TargetedTherapy) in therapies(r, "not_recommended")
     assert str(NETKG.UpfrontSurgery) not in therapies(r, "not_recommended")  # the stronger negative absorbs the weaker
     assert str(NETKG.ExternalBeamRadiotherapy) in therapies(r, "recommended")  # bone metastases, K054
