@@ -323,6 +323,11 @@ def _store_problem(path: Optional[Path], exc: Exception) -> str:
     if "lock" in text.lower():
         return (f"store {path} is locked: another netkg process (or an oxigraph server) has it open for writing; "
                 f"stop it, or open the store read-only")
+    if "read-only file system" in text.lower() or "os error 30" in text:
+        return (f"store {path} is on a read-only file system, so it cannot be opened for writing; "
+                f"query it read-only (netkg query --store, netkg serve) or copy it to a writable place")
+    if "permission denied" in text.lower() or "os error 13" in text:
+        return f"store {path}: permission denied; check who owns the folder, or open the store read-only"
     return f"store {path} cannot be opened (corrupt or not an oxigraph store?): {text}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -133,3 +135,15 @@ def test_unreachable_endpoint_is_environment_problem():
 
     with pytest.raises(EnvironmentProblem):
         RemoteStore(f"http://127.0.0.1:{free_port()}/query").select("ASK {}", timeout=3)
+
+
+@pytest.mark.parametrize("error, says", [
+    ("IO error: Read-only file system (os error 30)", "read-only file system"),
+    ("IO error: Permission denied (os error 13)", "permission denied"),
+    ("Corruption: checksum mismatch", "corrupt"),
+])
+def test_a_store_that_cannot_be_opened_says_why_not_corrupt_unless_it_may_be(error: str, says: str) -> None:
+    from netkg.store import _store_problem
+    message = _store_problem(Path("registry.store"), OSError(error))
+    assert says in message
+    assert ("corrupt" in message) == (says == "corrupt")
