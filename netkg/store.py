@@ -16,6 +16,8 @@ unbound.
 
 from __future__ import annotations
 
+import re
+
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -320,7 +322,7 @@ class EmbeddedStore(Store):
 
 def _store_problem(path: Optional[Path], exc: Exception) -> str:
     text = str(exc)
-    if "lock" in text.lower():
+    if "LOCK" in text or re.search(r"\block(ed)?\b|lock file", text, re.IGNORECASE):  # not "block"
         return (f"store {path} is locked: another netkg process (or an oxigraph server) has it open for writing; "
                 f"stop it, or open the store read-only")
     if "read-only file system" in text.lower() or "os error 30" in text:

@@ -147,3 +147,9 @@ def test_a_store_that_cannot_be_opened_says_why_not_corrupt_unless_it_may_be(err
     message = _store_problem(Path("registry.store"), OSError(error))
     assert says in message
     assert ("corrupt" in message) == (says == "corrupt")
+
+
+def test_a_store_held_by_another_process_is_called_locked() -> None:
+    from netkg.store import _store_problem
+    error = OSError("IO error: While lock file: registry.store/LOCK: Resource temporarily unavailable")
+    assert "is locked" in _store_problem(Path("registry.store"), error)
