@@ -40,28 +40,17 @@ def to_text(report: Report, width: int = 120, verbose: bool = False) -> str:
         if items:
             console.print(_findings_table(title, items))
     if report.therapy_families:
-        t = Table(title="Therapy families: offered, why not, or not covered by the sources", show_lines=False)
-        t.add_column("family", no_wrap=True)
-        t.add_column("status", no_wrap=True)
-        t.add_column("why")
-        for f in report.therapy_families:
-            t.add_row(f.family_label, f.status, f.text.split(" -- ", 1)[-1])
-        console.print(t)
+        console.print(_table("Therapy families: offered, why not, or not covered by the sources", ("family", "status", "why"),
+                             [(f.family_label, f.status, f.text.split(" -- ", 1)[-1]) for f in report.therapy_families]))
     if report.withheld:
-        t = Table(title="Withheld (goes only with another treatment)", show_lines=True)
-        for col in ("therapy", "rule", "why withheld", "sources"):
-            t.add_column(col)
-        for w in report.withheld:
-            t.add_row(w.therapy_label, w.rule.label, w.reason, _cite(w.rule.statements, w.rule.articles))
-        console.print(t)
+        console.print(_table("Withheld (goes only with another treatment)", ("therapy", "rule", "why withheld", "sources"),
+                             [(w.therapy_label, w.rule.label, w.reason, _cite(w.rule.statements, w.rule.articles))
+                              for w in report.withheld]))
     if report.conflicts:
-        t = Table(title="Conflicts (the negative wins)", show_lines=True)
-        for col in ("therapy", "overridden", "by", "resolution"):
-            t.add_column(col)
-        for c in report.conflicts:
-            t.add_row(c.therapy_label, f"{c.positive}: {c.positive_rule.label} [{', '.join(c.positive_rule.statements)}]",
-                      f"{c.negative}: {c.negative_rule.label} [{', '.join(c.negative_rule.statements)}]", c.resolution)
-        console.print(t)
+        console.print(_table("Conflicts (the negative wins)", ("therapy", "overridden", "by", "resolution"), [
+            (c.therapy_label, f"{c.positive}: {c.positive_rule.label} [{', '.join(c.positive_rule.statements)}]",
+             f"{c.negative}: {c.negative_rule.label} [{', '.join(c.negative_rule.statements)}]", c.resolution)
+            for c in report.conflicts]))
     for title, notes in (("Required work-up", report.workup), ("Cautions", report.cautions),
                          ("Follow-up", report.followup), ("Prognosis", report.prognosis), ("Process of care", report.process)):
         if notes:
@@ -77,6 +66,16 @@ def to_text(report: Report, width: int = 120, verbose: bool = False) -> str:
                 t.add_row(", ".join(r["applies_to"]), r[key], _cite(r["statements"], r["articles"]))
             console.print(t)
     return buf.getvalue()
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
+    """A titled table with one line between rows."""
+    t = Table(title=title, show_lines=True)
+    for column in columns:
+        t.add_column(column)
+    for row in rows:
+        t.add_row(*row)
+    return t
 
 
 def _key_facts_table(report: Report) -> Table:

@@ -343,7 +343,9 @@ class _CaseView:
             value: Any = self.record
             for part in path.split("."):
                 value = getattr(value, part, None)
-            value = self.values[path] = list(value) if isinstance(value, (list, tuple)) else value
+            if isinstance(value, (list, tuple)):  # plain data, JSON-ready (history entries are models)
+                value = [v.model_dump(mode="json", exclude_none=True) if hasattr(v, "model_dump") else v for v in value]
+            self.values[path] = value
             return value
 
 

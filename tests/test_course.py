@@ -254,3 +254,9 @@ def test_systemic_therapies_of_the_line_rule_match_the_ontology() -> None:
     from netkg import codes
     systemic = {code for code, iri in codes.THERAPIES.items() if K.subsumes(NETKG.SystemicTherapy, iri)}
     assert systemic == set(course.SYSTEMIC_THERAPIES)
+
+
+def test_every_cohort_report_is_json_ready() -> None:
+    from netkg.render import to_json
+    for path in sorted(COHORT.glob("*.yaml")):
+        assert '"therapy_families"' in to_json(recommend(path, engine="fast")), path.name

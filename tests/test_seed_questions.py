@@ -76,5 +76,7 @@ def test_neuroendocrine_carcinoma_in_an_elderly_patient(capsys: pytest.CaptureFi
     assert str(NETKG.CarboplatinEtoposide) in therapies(r, "recommended")  # K010
     assert {str(NETKG.SomatostatinAnalog), str(NETKG.UpfrontSurgery)} <= therapies(r, "contraindicated")
     assert str(NETKG.TargetedTherapy) in therapies(r, "not_recommended")
-    assert str(NETKG.UpfrontSurgery) not in therapies(r, "not_recommended")  # the stronger negative absorbs the weaker
+    # one row per category: K019 contraindicates upfront surgery, K020 separately does not recommend it
+    k020 = next(f for f in r["not_recommended"] if f["therapy"] == str(NETKG.UpfrontSurgery))
+    assert k020["statements"] == ["K020"]
     assert str(NETKG.ExternalBeamRadiotherapy) in therapies(r, "recommended")  # bone metastases, K054
