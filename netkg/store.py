@@ -16,8 +16,9 @@ unbound.
 
 from __future__ import annotations
 
+import json
+import math
 import re
-
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -350,38 +351,59 @@ class RemoteStore(Store):
             raise InputError(f"--endpoint: expected an http(s) URL, got {endpoint!r}")
         self.endpoint = endpoint
         self.token = token
-        self._client: Any = None
 
     def describe(self) -> str:
         return f"SPARQL endpoint {self.endpoint}"
 
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
                timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
+        from netkg.queries import check_read_only, inline_values
+
         if substitutions:
-            from netkg.queries import inline_values
-
             query = inline_values(query, substitutions)
-        return _rows_from_json(self._post(query, timeout), self.describe())
+        form = check_read_only(query)
+        return _rows_from_json(self._post(query, form, timeout), self.describe())
 
-    def _post(self, query: str, timeout: float) -> Any:
-        """The decoded JSON answer of the endpoint to ``query``."""
-        import httpx
+    def _post(self, query: str, form: str, timeout: Optional[float]) -> Any:
+        """The decoded JSON answer of the endpoint to ``query``, sent with SPARQLWrapper (HTTP POST).
 
-        headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json",
-                   "User-Agent": f"netkg/{__version__}"}
+        The query form is set from netkg's own parse: SPARQLWrapper's guess reads words of
+        ``#`` comments (a header saying "added" made it send an update).
+        """
+        import socket
+        import urllib.error
+
+        from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
+        from SPARQLWrapper import SPARQLExceptions as errors
+
+        sparql = SPARQLWrapper(self.endpoint, agent=f"netkg/{__version__}")
+        sparql.setMethod(POST)
+        sparql.setRequestMethod(POSTDIRECTLY)
+        sparql.setReturnFormat(JSON)
+        sparql.setQuery(query)
+        sparql.queryType = form
+        if timeout:
+            sparql.setTimeout(max(1, math.ceil(timeout)))
         if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if self._client is None:  # one client per store: connections are kept alive between queries
-            self._client = httpx.Client()
+            sparql.addCustomHttpHeader("Authorization", f"Bearer {self.token}")
+        statuses = {errors.QueryBadFormed: 400, errors.Unauthorized: 401, errors.EndPointNotFound: 404,
+                    errors.URITooLong: 414, errors.EndPointInternalError: 500}
         try:
-            answer = self._client.post(self.endpoint, content=query.encode("utf-8"), headers=headers, timeout=timeout)
-        except httpx.TimeoutException:
+            body = sparql.query().response.read()
+        except tuple(statuses) as exc:  # type: ignore[misc]
+            _check_status(statuses[type(exc)], str(exc), self.describe())
+            raise
+        except urllib.error.HTTPError as exc:
+            _check_status(exc.code, exc.read().decode("utf-8", "replace"), self.describe())
+            raise
+        except (socket.timeout, TimeoutError):
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
-        except httpx.HTTPError as exc:
+        except (urllib.error.URLError, OSError) as exc:
+            if isinstance(getattr(exc, "reason", None), (socket.timeout, TimeoutError)):
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
             raise EnvironmentProblem(f"{self.describe()} cannot be reached: {exc}") from None
-        _check_status(answer.status_code, answer.text, self.describe())
         try:
-            return answer.json()
+            return json.loads(body)
         except ValueError:
             raise EnvironmentProblem(
                 f"{self.describe()} returned an incomplete or invalid answer (not SPARQL JSON results); "
