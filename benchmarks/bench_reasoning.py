@@ -23,9 +23,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from netkg.cases import to_facts, validate_case
-from netkg.generate import generate_cases
-from netkg.knowledge import Knowledge
+from netkg.cases.record import to_facts, validate_case
+from netkg.maintenance.generate import generate_cases
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.fast import FastReasoner
 
 
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- Python {platform.python_version()} on {platform.system()} {platform.release()}; "
         f"{os.environ.get('NETKG_JAVA') or 'java on PATH'} for HermiT (owlready2)",
         f"- Command: `{command.strip()}`",
-        f"- Cases: `netkg.generate.generate_cases(n, seed={args.seed})`; HermiT runs on the first cases of the same stream",
+        f"- Cases: `netkg.maintenance.generate.generate_cases(n, seed={args.seed})`; HermiT runs on the first cases of the same stream",
         f"- Load average (1 min) before / after: {load_before:.1f} / {load_after:.1f}",
         "",
         "| Path | Cases | Total (s) | Per case (s) | Cases/s | Reference / fast |",

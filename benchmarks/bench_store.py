@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_store.py [--cases 100000] [--reasoned 10000] --out FILE  (usually through benchmarks/run_all.py)
 
-``--reasoned`` cases are generated (netkg.generate) and reasoned for real with
-the fast engine through ``netkg.batch.reason_into_store`` (all cores): this
+``--reasoned`` cases are generated (netkg.maintenance.generate) and reasoned for real with
+the fast engine through ``netkg.registry.batch.reason_into_store`` (all cores): this
 measures the full pipeline.  The store is then filled up to ``--cases`` graphs
 with copies of those reasoned graphs under new case ids (renamed case IRIs,
 fresh blank nodes), so that query latency is measured at the target scale
@@ -29,11 +29,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench_reasoning import command_line  # benchmarks/ is on the path when a script here runs
-from netkg.batch import reason_into_store
+from netkg.registry.batch import reason_into_store
 from netkg.commands.serve import start_server, stop_server
-from netkg.generate import generate_cases
-from netkg.queries import load_query, run_query
-from netkg.store import EmbeddedStore, RemoteStore
+from netkg.maintenance.generate import generate_cases
+from netkg.registry.queries import load_query, run_query
+from netkg.registry.store import EmbeddedStore, RemoteStore
 from netkg.vocabulary import ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,7 +170,7 @@ def render(f: dict) -> str:
         "## Load", "",
         f"- Case graphs in the store: {f['cases_in_store']:,} ({f['quads_in_store']:,} quads, "
         f"{f['store_size_mb']} MiB on disk), plus the ontology graph.",
-        f"- Reasoned for real (generated cases, fast engine, all cores, through `netkg.batch`): "
+        f"- Reasoned for real (generated cases, fast engine, all cores, through `netkg.registry.batch`): "
         f"{f['reasoned_cases']:,} cases in {f['reason_and_write_s']} s = **{f['reason_cases_per_s']} cases/s** "
         f"(generation, validation, reasoning, report, RDF and the store write).",
     ]

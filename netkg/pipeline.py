@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from netkg.cases import CaseInputError, CaseRecord, load_case, to_facts, validate_case
-from netkg.facts import CaseFacts
-from netkg.knowledge import Knowledge
+from netkg.cases.record import CaseInputError, CaseRecord, load_case, to_facts, validate_case
+from netkg.cases.facts import CaseFacts
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import Classification, make_reasoner
-from netkg.report import Report, build_report
+from netkg.report.model import Report, build_report
 
 _KNOWLEDGE: dict[Optional[str], Knowledge] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from netkg.generate import generate_cases
+from netkg.maintenance.generate import generate_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "nec-sigmoid-liver.yaml"

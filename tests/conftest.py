@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from netkg import pipeline
-from netkg.knowledge import Knowledge
+from netkg.knowledge.ontology import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -1,13 +1,13 @@
 """Hypothesis strategies for patient cases as they arrive in a case file.
 
 Every strategy here produces a *parsed* case (a dict as ``json.loads`` or
-``yaml.safe_load`` would return it) that :func:`netkg.cases.validate_case`
+``yaml.safe_load`` would return it) that :func:`netkg.cases.record.validate_case`
 accepts: every field may be present, omitted or explicitly unknown, and the
 cross-field rules of the case model (poorly differentiated means high grade,
 liver burden only with liver metastases, ...) are respected by construction
 rather than by filtering, so generation stays fast.
 
-Self-contained on purpose: the allowed values come from :mod:`netkg.codes`,
+Self-contained on purpose: the allowed values come from :mod:`netkg.cases.codes`,
 nothing else from netkg is used, so a bug in a case generator elsewhere cannot
 hide a bug in the code under test.
 """
@@ -19,9 +19,9 @@ from typing import Any, Optional
 
 from hypothesis import strategies as st
 
-from netkg import codes
-from netkg.cases import validate_case
-from netkg.generate import drop_field
+from netkg.cases import codes
+from netkg.cases.record import validate_case
+from netkg.maintenance.generate import drop_field
 
 PRIMARY_SITES = sorted(codes.PRIMARY_SITES)
 METASTATIC_SITES = sorted(codes.METASTATIC_SITES)

@@ -1,6 +1,6 @@
 """The fast path gives exactly HermiT's answers, on generated cases that hit every rule.
 
-The generated set (:mod:`netkg.generate`) is checked first for what it must
+The generated set (:mod:`netkg.maintenance.generate`) is checked first for what it must
 exercise: every rule class of the ontology, every grade class and every grade
 boundary value.  Then both reasoners classify it and every case must get the
 same inferred classes for the case and for its tumour.
@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from rdflib import URIRef
 
-from netkg.cases import validate_case, to_facts
-from netkg.facts import CaseFacts
-from netkg.generate import (
+from netkg.cases.record import validate_case, to_facts
+from netkg.cases.facts import CaseFacts
+from netkg.maintenance.generate import (
     DIFFERENTIATIONS,
     KI67_BOUNDARIES,
     METASTATIC_SITES,
@@ -33,7 +33,7 @@ from netkg.generate import (
     PRIMARY_SITES,
     generate_cases,
 )
-from netkg.knowledge import Knowledge
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.fast import FastReasoner
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import NETKG

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from _storedata import ROOT, cohort
-from netkg.batch import reason_into_store
+from netkg.registry.batch import reason_into_store
 from netkg.cli import main
-from netkg.store import EmbeddedStore
+from netkg.registry.store import EmbeddedStore
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
 
 ONTOLOGY = ox.NamedNode(str(ONTOLOGY_GRAPH))

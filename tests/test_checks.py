@@ -9,9 +9,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
 
 from netkg import vocabulary as V
-from netkg.checks import ERROR, CheckContext, all_checks, run_checks
+from netkg.maintenance.checks import ERROR, CheckContext, all_checks, run_checks
 from netkg.cli import main
-from netkg.knowledge import Knowledge
+from netkg.knowledge.ontology import Knowledge
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
 
 # ERROR findings of the shipped ontology awaiting an ontology fix (see docs/maintenance.md,

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from rdflib import URIRef
 
-from netkg import course
-from netkg.cases import load_case, validate_case
+from netkg.cases import course
+from netkg.cases.record import load_case, validate_case
 from netkg.pipeline import knowledge, recommend
-from netkg.render import to_text
-from netkg.report import Report
+from netkg.report.writers import to_text
+from netkg.report.model import Report
 from netkg.vocabulary import NETKG
 
 from conftest import EXAMPLES
@@ -251,12 +251,12 @@ def test_old_prior_therapies_field_names_its_replacement() -> None:
 
 
 def test_systemic_therapies_of_the_line_rule_match_the_ontology() -> None:
-    from netkg import codes
+    from netkg.cases import codes
     systemic = {code for code, iri in codes.THERAPIES.items() if K.subsumes(NETKG.SystemicTherapy, iri)}
     assert systemic == set(course.SYSTEMIC_THERAPIES)
 
 
 def test_every_cohort_report_is_json_ready() -> None:
-    from netkg.render import to_json
+    from netkg.report.writers import to_json
     for path in sorted(COHORT.glob("*.yaml")):
         assert '"therapy_families"' in to_json(recommend(path, engine="fast")), path.name

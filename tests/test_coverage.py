@@ -8,8 +8,8 @@ from rdflib import Literal
 
 from netkg import vocabulary as V
 from netkg.cli import main
-from netkg.coverage import MISSING, compute_coverage
-from netkg.knowledge import Knowledge
+from netkg.maintenance.coverage import MISSING, compute_coverage
+from netkg.knowledge.ontology import Knowledge
 
 
 def test_every_statement_is_covered():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netkg.cases import CaseInputError, read_cases
+from netkg.cases.record import CaseInputError, read_cases
 from netkg.cli import main
 
 

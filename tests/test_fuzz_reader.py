@@ -1,7 +1,7 @@
 """Bounded fuzzing of the case reader: nothing but the documented errors, whatever the input.
 
 Random bytes, random JSON-like values and mutated valid cases go through
-:func:`netkg.cases.validate_case` and :func:`netkg.cases.read_cases`; the only
+:func:`netkg.cases.record.validate_case` and :func:`netkg.cases.record.read_cases`; the only
 acceptable outcomes are a :class:`CaseResult` (valid, or carrying
 :class:`CaseError`\\ s) and a :class:`CaseInputError`.  The whole module is
 bounded to about 36 seconds (``FUZZ_SECONDS`` per test);
@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from netkg.cases import CaseError, CaseInputError, CaseRecord, CaseResult, read_cases, to_facts, validate_case
+from netkg.cases.record import CaseError, CaseInputError, CaseRecord, CaseResult, read_cases, to_facts, validate_case
 
 from strategies import cases
 
@@ -176,13 +176,13 @@ def _plain(value: Any) -> bool:
 def _yaml_scalars(box: TimeBox, scalars: list[str], loader: str) -> None:
     """Whatever YAML 1.1 would make of a value, the case reader builds only plain JSON-like values (or refuses)."""
     box.tick()
-    import netkg.cases
+    import netkg.cases.record
 
     text = "id: f1\ntumour:\n  primary_site: ileum\n" + "".join(f"  k{n}: {s}\n" for n, s in enumerate(scalars)) + \
         "list: [" + ", ".join(s for s in scalars if not s.startswith(("<<", "&", "*"))) + "]\n"
-    chosen = netkg.cases._PyCaseLoader if loader == "python" else netkg.cases._CaseLoader
+    chosen = netkg.cases.record._PyCaseLoader if loader == "python" else netkg.cases.record._CaseLoader
     try:
-        value = netkg.cases._load_yaml(text, chosen)
+        value = netkg.cases.record._load_yaml(text, chosen)
     except (yaml.YAMLError, ValueError, RecursionError):
         return
     assert _plain(value), value

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from netkg.cases import to_facts, validate_case
+from netkg.cases.record import to_facts, validate_case
 from netkg.reasoning import make_reasoner
-from netkg.report import build_report
+from netkg.report.model import build_report
 from netkg.vocabulary import NETKG
 
 pytestmark = pytest.mark.java

@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 
 from netkg.cli import main
-from netkg.graph import build_graph, unreachable_therapies, untriggered_rules
-from netkg.knowledge import Knowledge
+from netkg.maintenance.graph import build_graph, unreachable_therapies, untriggered_rules
+from netkg.knowledge.ontology import Knowledge
 from netkg.vocabulary import NETKG
 
 

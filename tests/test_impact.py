@@ -10,8 +10,8 @@ from rdflib import Literal
 
 from netkg import vocabulary as V
 from netkg.cli import main
-from netkg.impact import DEFAULT_COHORT, _description, analyse, classify_cohort, load_cohort
-from netkg.knowledge import DEFAULT_ONTOLOGY, Knowledge
+from netkg.maintenance.impact import DEFAULT_COHORT, _description, analyse, classify_cohort, load_cohort
+from netkg.knowledge.ontology import DEFAULT_ONTOLOGY, Knowledge
 from netkg.pipeline import reason_records
 
 

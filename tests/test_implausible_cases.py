@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from netkg.cases import validate_case
-from netkg.knowledge import Knowledge
+from netkg.cases.record import validate_case
+from netkg.knowledge.ontology import Knowledge
 from netkg.pipeline import recommend
-from netkg.plausibility import DataWarning, implausibilities
-from netkg.render import to_json, to_text
+from netkg.cases.plausibility import DataWarning, implausibilities
+from netkg.report.writers import to_json, to_text
 
 BASE: dict[str, Any] = {
     "id": "p1", "age": 60, "ecog": 1,

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 
 from netkg import pipeline
-from netkg.cases import CaseRecord, to_facts, validate_case
-from netkg.knowledge import Knowledge
+from netkg.cases.record import CaseRecord, to_facts, validate_case
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import make_reasoner
-from netkg.report import build_report
+from netkg.report.model import build_report
 from netkg.vocabulary import GRADE_CLASSES, NETKG
 
 from strategies import cases, reorderings, ungraded_cases

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from netkg.pipeline import recommend
-from netkg.report import Report
+from netkg.report.model import Report
 from netkg.vocabulary import NETKG
 
 NEC_SIGMOID = {

@@ -6,9 +6,9 @@ import pyoxigraph as ox
 import pytest
 
 from _storedata import EXAMPLE_ID, ROOT, cohort, params_for, user_queries
-from netkg.batch import reason_into_store
+from netkg.registry.batch import reason_into_store
 from netkg.errors import InputError
-from netkg.queries import (
+from netkg.registry.queries import (
     Param,
     bind_params,
     catalogue,
@@ -18,7 +18,7 @@ from netkg.queries import (
     run_query,
     to_term,
 )
-from netkg.store import EmbeddedStore
+from netkg.registry.store import EmbeddedStore
 
 INJECTIONS = [
     'x" } ; DROP ALL ; SELECT * WHERE { "',
@@ -144,7 +144,7 @@ def test_keywords_inside_names_strings_and_comments_are_fine(query):
 
 
 def test_timeout_is_enforced():
-    from netkg.store import QueryTimeout
+    from netkg.registry.store import QueryTimeout
 
     s = EmbeddedStore(None)
     for i in range(300):
@@ -159,4 +159,4 @@ def test_catalogue_lists_every_query():
         assert load_query(path).title in text
     committed = (ROOT / "docs" / "queries.md").read_text()
     for path in user_queries():
-        assert f"### {load_query(path).title}" in committed, "regenerate: python -m netkg.queries docs/queries.md"
+        assert f"### {load_query(path).title}" in committed, "regenerate: python -m netkg.registry.queries docs/queries.md"

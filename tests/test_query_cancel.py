@@ -8,7 +8,7 @@ import psutil
 import pyoxigraph as ox
 import pytest
 
-from netkg.store import EmbeddedStore, QueryTimeout
+from netkg.registry.store import EmbeddedStore, QueryTimeout
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netkg.cases import CaseInputError, load_case, read_cases
+from netkg.cases.record import CaseInputError, load_case, read_cases
 
 
 def case_json(case_id: str, **tumour: object) -> str:

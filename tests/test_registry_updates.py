@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from _storedata import ROOT
-from netkg.batch import reason_into_store
+from netkg.registry.batch import reason_into_store
 from netkg.cli import main
-from netkg.queries import run_query
+from netkg.registry.queries import run_query
 from netkg.reasoning.reference import ReasonerUnavailable
-from netkg.store import EmbeddedStore
+from netkg.registry.store import EmbeddedStore
 from netkg.vocabulary import NETKG, NKR, ONTOLOGY_GRAPH, case_iri
 
 HISTORY = ROOT / "queries" / "cohort" / "case-revisions.rq"

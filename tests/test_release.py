@@ -7,8 +7,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from netkg.cli import main
-from netkg.knowledge import DEFAULT_ONTOLOGY
-from netkg.release import is_canonical, release_version_iri
+from netkg.knowledge.ontology import DEFAULT_ONTOLOGY
+from netkg.maintenance.release import is_canonical, release_version_iri
 from netkg.vocabulary import DCTERMS, OWL, RDF
 
 
@@ -60,7 +60,7 @@ def test_shipped_edit_file_is_canonical():
 
 
 def test_reordered_copy_fails_format_check_and_format_fixes_it(tmp_path):
-    from netkg.release import canonical_text, parse
+    from netkg.maintenance.release import canonical_text, parse
 
     canonical = canonical_text(parse(DEFAULT_ONTOLOGY))
     head, _, body = canonical.partition("\n\n")

@@ -9,7 +9,7 @@ import pytest
 
 from netkg.cli import main
 from netkg.errors import EnvironmentProblem
-from netkg.store import QueryTimeout, RemoteStore
+from netkg.registry.store import QueryTimeout, RemoteStore
 
 CUT_OFF = b'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled'
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from _storedata import cohort, params_for, user_queries
-from netkg.batch import reason_into_store
+from netkg.registry.batch import reason_into_store
 from netkg.commands.serve import start_server, stop_server
-from netkg.queries import load_query, run_query
-from netkg.store import EmbeddedStore, RemoteStore
+from netkg.registry.queries import load_query, run_query
+from netkg.registry.store import EmbeddedStore, RemoteStore
 
 pytestmark = pytest.mark.server
 

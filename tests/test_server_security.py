@@ -11,11 +11,11 @@ import psutil
 import pytest
 
 from _storedata import EXAMPLE_ID, ROOT, cohort
-from netkg.batch import reason_into_store
+from netkg.registry.batch import reason_into_store
 from netkg.cli import main
 from netkg.commands.serve import start_server, stop_server
-from netkg.queries import run_query
-from netkg.store import EmbeddedStore, RemoteStore
+from netkg.registry.queries import run_query
+from netkg.registry.store import EmbeddedStore, RemoteStore
 
 pytestmark = pytest.mark.server
 

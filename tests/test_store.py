@@ -9,11 +9,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg.errors import EnvironmentProblem, InputError
-from netkg.store import EmbeddedStore, RemoteStore, graph_to_nquads, nt_term, open_store
+from netkg.registry.store import EmbeddedStore, RemoteStore, graph_to_nquads, nt_term, open_store
 from netkg.vocabulary import NETKG, NKR, ONTOLOGY_GRAPH, RDF, case_iri
 
 from _storedata import EXAMPLE
-from netkg.cases import load_case
+from netkg.cases.record import load_case
 from netkg.pipeline import knowledge, reason_records
 
 
@@ -143,13 +143,13 @@ def test_unreachable_endpoint_is_environment_problem():
     ("Corruption: checksum mismatch", "corrupt"),
 ])
 def test_a_store_that_cannot_be_opened_says_why_not_corrupt_unless_it_may_be(error: str, says: str) -> None:
-    from netkg.store import _store_problem
+    from netkg.registry.store import _store_problem
     message = _store_problem(Path("registry.store"), OSError(error))
     assert says in message
     assert ("corrupt" in message) == (says == "corrupt")
 
 
 def test_a_store_held_by_another_process_is_called_locked() -> None:
-    from netkg.store import _store_problem
+    from netkg.registry.store import _store_problem
     error = OSError("IO error: While lock file: registry.store/LOCK: Resource temporarily unavailable")
     assert "is locked" in _store_problem(Path("registry.store"), error)

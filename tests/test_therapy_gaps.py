@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph, URIRef
 
 from netkg import vocabulary as V
-from netkg.cases import load_case, validate_case
-from netkg.knowledge import Knowledge
+from netkg.cases.record import load_case, validate_case
+from netkg.knowledge.ontology import Knowledge
 from netkg.pipeline import Reasoned, reason_records
-from netkg.therapy_gaps import FAMILIES, STATUSES, FamilyStatus, family_status
+from netkg.report.therapy_gaps import FAMILIES, STATUSES, FamilyStatus, family_status
 from netkg.vocabulary import NETKG, RDFS
 
 ROOT = Path(__file__).resolve().parent.parent

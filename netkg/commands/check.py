@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.checks import QC_QUERIES, CheckContext, all_checks, run_checks
-    from netkg.knowledge import Knowledge, KnowledgeError
+    from netkg.maintenance.checks import QC_QUERIES, CheckContext, all_checks, run_checks
+    from netkg.knowledge.ontology import Knowledge, KnowledgeError
 
     try:
         knowledge = Knowledge.load(args.ontology)

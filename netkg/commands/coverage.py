@@ -20,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.coverage import compute_coverage, format_table
-    from netkg.knowledge import Knowledge, KnowledgeError
+    from netkg.maintenance.coverage import compute_coverage, format_table
+    from netkg.knowledge.ontology import Knowledge, KnowledgeError
 
     try:
         knowledge = Knowledge.load(args.ontology)

@@ -16,8 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.knowledge import DEFAULT_ONTOLOGY
-    from netkg.release import format_file, is_canonical
+    from netkg.knowledge.ontology import DEFAULT_ONTOLOGY
+    from netkg.maintenance.release import format_file, is_canonical
 
     path = args.ontology or DEFAULT_ONTOLOGY
     if args.check:

@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.graph import build_graph, draw, write_graphml
-    from netkg.knowledge import Knowledge, KnowledgeError
+    from netkg.maintenance.graph import build_graph, draw, write_graphml
+    from netkg.knowledge.ontology import Knowledge, KnowledgeError
 
     if args.out.suffix.lower() not in (".svg", ".png"):
         raise InputError(f"--out: picture must end in .svg or .png, got {args.out.name}")

@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.impact import impact
+    from netkg.maintenance.impact import impact
 
     report = impact(args.old, args.new, args.cohort, args.engine, args.old_rev)
     print(json.dumps(report.to_dict(), indent=2) if args.format == "json" else report.to_text())

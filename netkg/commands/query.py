@@ -10,7 +10,7 @@ from pathlib import Path
 
 from netkg.errors import EXIT_OK, InputError
 from netkg.reasoning import ENGINES
-from netkg.store import DEFAULT_TIMEOUT_S, Rows
+from netkg.registry.store import DEFAULT_TIMEOUT_S, Rows
 
 NAME = "query"
 HELP = ("Run a SPARQL query file with typed parameters against a store (--store), an endpoint (--endpoint) "
@@ -45,8 +45,8 @@ def parse_params(items: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.queries import load_query, run_query
-    from netkg.store import EmbeddedStore, RemoteStore
+    from netkg.registry.queries import load_query, run_query
+    from netkg.registry.store import EmbeddedStore, RemoteStore
 
     query = load_query(args.file)
     params = parse_params(args.param)
@@ -66,11 +66,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _reason_cases(paths: list[Path], engine: str):
-    from netkg.batch import reason_into_store
-    from netkg.cases import CaseInputError, read_cases
+    from netkg.registry.batch import reason_into_store
+    from netkg.cases.record import CaseInputError, read_cases
     from netkg.errors import EnvironmentProblem
     from netkg.reasoning.reference import ReasonerUnavailable
-    from netkg.store import EmbeddedStore
+    from netkg.registry.store import EmbeddedStore
 
     store = EmbeddedStore(None)
     try:

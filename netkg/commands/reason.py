@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from netkg.cases import CaseInputError
+from netkg.cases.record import CaseInputError
 from netkg.errors import EXIT_FINDINGS, EXIT_OK, EnvironmentProblem, InputError
 from netkg.reasoning import ENGINES
 from netkg.reasoning.reference import ReasonerUnavailable
@@ -29,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.batch import reason_into_store, summary_line
-    from netkg.store import EmbeddedStore
+    from netkg.registry.batch import reason_into_store, summary_line
+    from netkg.registry.store import EmbeddedStore
 
     if not args.input.exists():
         raise InputError(f"input: no such file or folder: {args.input}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from netkg.cases import CaseInputError, load_case
+from netkg.cases.record import CaseInputError, load_case
 from netkg.errors import EnvironmentProblem, InputError
-from netkg.knowledge import KnowledgeError
+from netkg.knowledge.ontology import KnowledgeError
 from netkg.reasoning import ENGINES
 from netkg.reasoning.reference import ReasonerUnavailable
 
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from netkg import pipeline
-    from netkg.render import to_json, to_text
+    from netkg.report.writers import to_json, to_text
 
     try:
         record = load_case(args.case)

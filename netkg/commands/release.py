@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.release import make_release
+    from netkg.maintenance.release import make_release
 
     rel = make_release(args.date, args.out, args.ontology)
     print(f"release {rel.date}: {rel.version_iri}")

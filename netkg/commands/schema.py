@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.cases import CaseRecord
+    from netkg.cases.record import CaseRecord
 
     sys.stdout.write(json.dumps(CaseRecord.model_json_schema(), indent=2) + "\n")
     return 0

@@ -3,7 +3,7 @@
 Two processes: the oxigraph server, started with ``--union-default-graph`` so
 that a query sees the union of the named graphs as its default graph (exactly
 what the embedded store does), listens on a private port of 127.0.0.1; in front
-of it the gate of :mod:`netkg.server` (uvicorn) listens on ``--host``
+of it the gate of :mod:`netkg.registry.server` (uvicorn) listens on ``--host``
 (127.0.0.1 unless told otherwise), checks the access token, refuses SERVICE,
 the store download and updates, and forwards read-only queries.  Who can read
 what is in docs/security.md.
@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from netkg.server import GateSettings, make_app
+        from netkg.registry.server import GateSettings, make_app
     except ImportError:
         raise EnvironmentProblem("the SPARQL server needs the 'server' extra: pip install 'netkg[server]'") from None
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from netkg.facts import CaseFacts
-from netkg.knowledge import Knowledge
+from netkg.cases.facts import CaseFacts
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.result import Classification
 
 ENGINES = ("hermit", "fast")

@@ -2,12 +2,12 @@
 
 Why this is exact: every defined class in netkg is a positive combination of
 ``and``/``or``/``some``/``value`` plus ``only`` and ``max 0`` over
-properties the case converter *closes explicitly* (see :mod:`netkg.facts`).
+properties the case converter *closes explicitly* (see :mod:`netkg.cases.facts`).
 On such a case HermiT's open-world answer and a closed-world evaluation of
 the definitions coincide; the evaluator computes the least fixpoint of
 "add every class whose definition holds, with its told superclasses".
 Constructs outside that fragment are refused when the knowledge is loaded
-(:class:`~netkg.reasoning.expressions.UnsupportedExpression`), and
+(:class:`~netkg.knowledge.expressions.UnsupportedExpression`), and
 ``tests/test_agreement.py`` compares the two paths over thousands of
 generated cases.
 """
@@ -19,9 +19,9 @@ from typing import AbstractSet, Callable, Union
 
 from rdflib import Literal, URIRef
 
-from netkg.facts import CaseFacts, Individual
-from netkg.knowledge import Knowledge
-from netkg.reasoning.expressions import (
+from netkg.cases.facts import CaseFacts, Individual
+from netkg.knowledge.ontology import Knowledge
+from netkg.knowledge.expressions import (
     And,
     DataRange,
     Expr,

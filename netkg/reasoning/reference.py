@@ -20,8 +20,8 @@ from typing import Iterator
 
 from rdflib import Graph, URIRef
 
-from netkg.facts import CaseFacts
-from netkg.knowledge import Knowledge
+from netkg.cases.facts import CaseFacts
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import NETKG
 

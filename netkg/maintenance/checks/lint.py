@@ -8,7 +8,7 @@ from collections import defaultdict
 from rdflib import BNode, Literal, URIRef
 
 from netkg import vocabulary as V
-from netkg.checks import ERROR, INFO, WARN, Check, CheckContext, register
+from netkg.maintenance.checks import ERROR, INFO, WARN, Check, CheckContext, register
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
 
 DECLARATION_TYPES = (OWL.Class, OWL.NamedIndividual, OWL.ObjectProperty, OWL.DatatypeProperty,
@@ -251,7 +251,7 @@ def dangling_reference(check: Check, ctx: CheckContext):
 
 @register("statement-coverage", ERROR, "every source statement is encoded or listed as out of scope")
 def statement_coverage(check: Check, ctx: CheckContext):
-    from netkg.coverage import compute_coverage
+    from netkg.maintenance.coverage import compute_coverage
 
     report = compute_coverage(ctx.graph, ctx.statements, ctx.out_of_scope)
     for s in report.missing:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from netkg import codes
+from netkg.cases import codes
 from netkg.vocabulary import NETKG
 
 SYSTEMIC_THERAPIES = frozenset(

@@ -37,7 +37,7 @@ for (each candidate's population conditions, with its statement ids) and the
 case's facts against them.  A family no rule recommends is *not covered*.
 
 Everything derived from the knowledge (candidate rules, flattened conditions and
-their text) is built once per :class:`~netkg.knowledge.Knowledge` object; per case
+their text) is built once per :class:`~netkg.knowledge.ontology.Knowledge` object; per case
 only set lookups on the classification and the few facts shown are done.
 """
 
@@ -49,9 +49,9 @@ from typing import Any, Callable, Iterable, Optional, Protocol
 from rdflib import URIRef
 
 from netkg import vocabulary as V
-from netkg.cases import FACT_PATHS, CaseRecord
-from netkg.knowledge import Knowledge, Rule
-from netkg.reasoning.expressions import (And, Expr, HasValue, MaxZero, Named, Only, Or, Some, named_in, properties_used,
+from netkg.cases.record import FACT_PATHS, CaseRecord
+from netkg.knowledge.ontology import Knowledge, Rule
+from netkg.knowledge.expressions import (And, Expr, HasValue, MaxZero, Named, Only, Or, Some, named_in, properties_used,
                                          render)
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import NETKG
@@ -73,7 +73,7 @@ Judge = Callable[[frozenset[str], frozenset[str]], Optional[bool]]
 
 
 class FindingLike(Protocol):
-    """What this module reads of a report finding (:class:`netkg.report.Finding`)."""
+    """What this module reads of a report finding (:class:`netkg.report.model.Finding`)."""
 
     category: str
     therapy: str

@@ -18,13 +18,13 @@ from rdflib import Graph, Literal, URIRef
 
 from netkg import DISCLAIMER
 from netkg import vocabulary as V
-from netkg.cases import FACT_PATHS, CaseRecord
-from netkg.facts import CaseFacts, Triple
-from netkg.knowledge import STRENGTH_NAMES, Item, Knowledge, Rule
-from netkg import course
-from netkg.plausibility import implausibilities
-from netkg.therapy_gaps import family_status
-from netkg.reasoning.expressions import named_in, properties_used, render
+from netkg.cases.record import FACT_PATHS, CaseRecord
+from netkg.cases.facts import CaseFacts, Triple
+from netkg.knowledge.ontology import STRENGTH_NAMES, Item, Knowledge, Rule
+from netkg.cases import course
+from netkg.cases.plausibility import implausibilities
+from netkg.report.therapy_gaps import family_status
+from netkg.knowledge.expressions import named_in, properties_used, render
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import DCTERMS, NETKG, NKR, RDF
 
@@ -125,10 +125,10 @@ class Report:
     prognosis: list[Note]
     process: list[Note]
     disclaimer: str = DISCLAIMER
-    data_warnings: list[dict[str, str]] = field(default_factory=list)  # implausible facts to check (netkg.plausibility)
+    data_warnings: list[dict[str, str]] = field(default_factory=list)  # implausible facts to check (netkg.cases.plausibility)
     key_facts: dict[str, str] = field(default_factory=dict)  # the few facts a tumour board reads first
     withheld: list[Withheld] = field(default_factory=list)
-    therapy_families: list[Any] = field(default_factory=list)  # netkg.therapy_gaps.FamilyStatus: offered, why not, not covered
+    therapy_families: list[Any] = field(default_factory=list)  # netkg.report.therapy_gaps.FamilyStatus: offered, why not, not covered
 
     def items(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]

@@ -1,6 +1,6 @@
 """Facts that can be true but rarely are: flagged for a person to check, never rejected.
 
-:meth:`netkg.cases.CaseRecord._consistent` rejects facts that cannot be true
+:meth:`netkg.cases.record.CaseRecord._consistent` rejects facts that cannot be true
 together.  This module finds the ones that can, but are unusual enough that a
 typing error is the likelier explanation (a child with ECOG 4, an insulinoma
 in the ileum).  Each is shown in the report as "Data to check"; the case is
@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from netkg.cases import CaseRecord
+from netkg.cases.record import CaseRecord
 
 YOUNGEST_PLAUSIBLE_AGE = 12  # neuroendocrine neoplasms below this age are case reports; the knowledge is for adults
 ADULT_AGE = 18  # ECOG is scored for adults; children are usually scored with Lansky or Karnofsky
 WELL_DIFFERENTIATED_KI67_CEILING = 55  # well-differentiated G3 tumours rarely exceed this Ki-67
-PROGRESSIVE_MONTHS_STABLE_FLAG = 12  # from here up to the rejection threshold in netkg.cases
+PROGRESSIVE_MONTHS_STABLE_FLAG = 12  # from here up to the rejection threshold in netkg.cases.record
 RAPID_MONTHS_STABLE_FLAG = 6
 
 # Where each hormonal syndrome usually arises; other recorded primary sites are flagged

@@ -16,8 +16,8 @@ from typing import Optional
 from rdflib import Graph, URIRef
 
 from netkg import vocabulary as V
+from netkg.paths import ONTOLOGY_DIR
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 DEFAULT_STATEMENTS = ONTOLOGY_DIR / "statements.tsv"
 DEFAULT_OUT_OF_SCOPE = ONTOLOGY_DIR / "out-of-scope.tsv"
 

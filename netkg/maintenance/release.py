@@ -27,7 +27,7 @@ from typing import Optional
 from rdflib import Graph, Literal, URIRef
 
 from netkg.errors import InputError
-from netkg.knowledge import DEFAULT_ONTOLOGY
+from netkg.knowledge.ontology import DEFAULT_ONTOLOGY
 from netkg.vocabulary import DCTERMS, OWL, RDF, XSD
 
 RELEASE_BASE = "https://w3id.org/netkg/releases/"

@@ -24,15 +24,15 @@ from typing import Callable, Iterable, Optional
 from rdflib import URIRef
 
 from netkg import vocabulary as V
-from netkg.knowledge import Knowledge
+from netkg.knowledge.ontology import Knowledge
+from netkg.paths import QUERY_ROOT, REPO_ROOT
 
 ERROR = "ERROR"
 WARN = "WARN"
 INFO = "INFO"
 SEVERITIES = (ERROR, WARN, INFO)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-QC_QUERIES = REPO_ROOT / "queries" / "qc"
+QC_QUERIES = QUERY_ROOT / "qc"
 TERMINOLOGY_CANDIDATES = (
     REPO_ROOT / "ontology" / "terminology.tsv",
     REPO_ROOT.parent / "shared" / "knowledge" / "terminology.tsv",
@@ -78,7 +78,7 @@ class CheckContext:
         candidates = [self.terminology] if self.terminology else list(TERMINOLOGY_CANDIDATES)
         for path in candidates:
             if path and Path(path).exists():
-                from netkg.coverage import read_tsv
+                from netkg.maintenance.coverage import read_tsv
 
                 return {r["code"].strip() for r in read_tsv(Path(path)) if r.get("code")}
         return None
@@ -130,7 +130,7 @@ def _short(term: object) -> str:
 
 def all_checks(ctx: Optional[CheckContext] = None) -> list[Check]:
     """Every registered check, including one per violation query found."""
-    from netkg.checks import coherence, lint, queries, structure  # noqa: F401  (registration)
+    from netkg.maintenance.checks import coherence, lint, queries, structure  # noqa: F401  (registration)
 
     checks = list(_REGISTRY.values())
     qdir = ctx.queries_dir if ctx else QC_QUERIES

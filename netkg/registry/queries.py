@@ -30,14 +30,14 @@ from typing import Mapping, Optional, Union
 
 import pyoxigraph as ox
 
-from netkg.cases import CASE_ID_PATTERN
+from netkg.cases.record import CASE_ID_PATTERN
 from netkg.errors import InputError
-from netkg.store import DEFAULT_TIMEOUT_S, Rows, Store, Term
+from netkg.registry.store import DEFAULT_TIMEOUT_S, Rows, Store, Term
 from netkg.vocabulary import NETKG, NKR, case_iri
+from netkg.paths import QUERY_ROOT
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "case")
 PREFIXES = {"netkg": str(NETKG), "nkr": str(NKR)}
-QUERY_ROOT = Path(__file__).resolve().parent.parent / "queries"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -275,7 +275,7 @@ def catalogue(root: Path = QUERY_ROOT) -> str:
     """``docs/queries.md``: every query with its title, description, parameters and example."""
     out = ["# Query catalogue", "",
            "Generated from the headers of the `.rq` files under `queries/` by "
-           "`python -m netkg.queries docs/queries.md`; do not edit by hand.", "",
+           "`python -m netkg.registry.queries docs/queries.md`; do not edit by hand.", "",
            "Run a query with `netkg query FILE --store PATH --param name=value` "
            "(or `--endpoint URL`, or `--case CASEFILE` to reason cases into a temporary store first).", ""]
     groups: dict[str, list[QueryFile]] = {}

@@ -1,6 +1,6 @@
 """Reason many cases into a persistent store: parallel, resumable, atomic per case.
 
-* Cases are read with :func:`netkg.cases.read_cases`; an invalid case is
+* Cases are read with :func:`netkg.cases.record.read_cases`; an invalid case is
   reported (case, field, message) and skipped, the batch goes on.
 * With the fast engine, chunks of cases are reasoned in worker processes (one
   per core); the HermiT reference runs in this process (it drives one JVM).
@@ -10,7 +10,7 @@
 * A stored report is skipped only when it was reasoned from the same case
   content (digest of the validated case), knowledge version and engine; any
   other stored report is reasoned again and replaced, the replaced one kept in
-  the case graph as a revision (:mod:`netkg.revisions`,
+  the case graph as a revision (:mod:`netkg.registry.revisions`,
   docs/registry-updates.md).  Re-running an interrupted batch finishes the job.
 * A reasoner that cannot run (no Java, out of memory) raises
   :class:`~netkg.reasoning.reference.ReasonerUnavailable`: it is checked before
@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from netkg.cases import CaseError, CaseRecord, CaseResult, read_cases, validate_case
-from netkg.knowledge import Knowledge
+from netkg.cases.record import CaseError, CaseRecord, CaseResult, read_cases, validate_case
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.reference import ReasonerUnavailable
-from netkg.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,
+from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,
                              replacement_reasons, revision_triples)
-from netkg.store import EmbeddedStore, StoredIdentity, graph_to_nquads
+from netkg.registry.store import EmbeddedStore, StoredIdentity, graph_to_nquads
 from netkg.vocabulary import case_iri
 
 DEFAULT_CHUNK = 250
@@ -44,7 +44,7 @@ class BatchSummary:
     read: int = 0
     reasoned: int = 0  # new and replaced
     skipped: int = 0  # stored with the same case digest, knowledge version and engine
-    #: replaced reports by their first reason in :data:`netkg.revisions.REASONS` order
+    #: replaced reports by their first reason in :data:`netkg.registry.revisions.REASONS` order
     replaced: dict[str, int] = field(default_factory=dict)
     invalid: list[CaseError] = field(default_factory=list)
     knowledge_version: str = ""

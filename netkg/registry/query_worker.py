@@ -5,7 +5,7 @@ time limit or cancellation token, and a query evaluating in a thread cannot be
 interrupted).  A query with a time limit on a read-only store on disk therefore
 runs in a worker process that opens the same store read-only: when the limit
 passes the worker is killed, which stops the work, and the next query starts a
-new worker.  The worker is started with ``python -m netkg.query_worker`` rather
+new worker.  The worker is started with ``python -m netkg.registry.query_worker`` rather
 than :mod:`multiprocessing`, so that it never re-imports the caller's main
 script.  Requests and answers are pickled over the worker's stdin and stdout
 (the worker is this package, so its answers are trusted).
@@ -27,11 +27,11 @@ from netkg.errors import EnvironmentProblem, InputError
 
 def evaluate(store: ox.Store, query: str, substitutions: Optional[Mapping[str, Any]], where: str,
              cancelled: Callable[[], bool] = lambda: False) -> Any:
-    """The :class:`netkg.store.Rows` of a SELECT or ASK ``query``; errors become netkg errors naming ``where``.
+    """The :class:`netkg.registry.store.Rows` of a SELECT or ASK ``query``; errors become netkg errors naming ``where``.
 
     Reading the solutions stops early once ``cancelled()`` is true (the rows are then incomplete).
     """
-    from netkg.store import Rows, plain
+    from netkg.registry.store import Rows, plain
 
     subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
     try:
@@ -88,7 +88,7 @@ class QueryWorker:
         if self._proc is not None and self._proc.poll() is None:
             return
         self.stop()
-        self._proc = subprocess.Popen([sys.executable, "-m", "netkg.query_worker", self.path],
+        self._proc = subprocess.Popen([sys.executable, "-m", "netkg.registry.query_worker", self.path],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._send = Connection(os.dup(self._proc.stdin.fileno()), readable=False)

@@ -8,7 +8,7 @@ from io import StringIO
 from rich.console import Console
 from rich.table import Table
 
-from netkg.report import Finding, Note, Report
+from netkg.report.model import Finding, Note, Report
 
 _TITLES = {
     "recommended": "Indicated (recommended)",

@@ -24,8 +24,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rdflib import Literal
 
-from netkg import codes, course
-from netkg.facts import CaseFacts
+from netkg.cases import codes
+from netkg.cases import course
+from netkg.cases.facts import CaseFacts
 from netkg.vocabulary import NETKG, XSD, case_iri, tumour_iri
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -123,7 +124,7 @@ class CaseRecord(_Strict):
     @field_validator("metastatic_sites", "primary_complications", mode="after")
     @classmethod
     def _canonical_order(cls, value: Optional[list[str]], info: Any) -> Optional[list[str]]:
-        """These lists are sets: keep them in the order of :mod:`netkg.codes`, so the order
+        """These lists are sets: keep them in the order of :mod:`netkg.cases.codes`, so the order
         they arrive in never changes the record, its facts or its report."""
         if value is None:
             return None

@@ -135,7 +135,7 @@ class EmbeddedStore(Store):
     def __init__(self, path: Optional[Union[str, Path]] = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
-        self._worker: Any = None  # the query worker process of a read-only store (netkg.query_worker)
+        self._worker: Any = None  # the query worker process of a read-only store (netkg.registry.query_worker)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -164,16 +164,16 @@ class EmbeddedStore(Store):
 
         Without a limit the query runs in the calling thread.  With one, a read-only store
         on disk answers from a worker process that is killed when the limit passes, so a
-        stopped query stops computing (:mod:`netkg.query_worker`).  A store in memory or
+        stopped query stops computing (:mod:`netkg.registry.query_worker`).  A store in memory or
         open for writing cannot be shared with a process: its query runs in a thread, and
         at the limit netkg stops waiting and stops reading solutions, but pyoxigraph finishes
         the evaluation step it is in.
         """
         if substitutions and self.bind_mode == "values":
-            from netkg.queries import inline_values
+            from netkg.registry.queries import inline_values
 
             query, substitutions = inline_values(query, substitutions), None
-        from netkg.query_worker import evaluate
+        from netkg.registry.query_worker import evaluate
 
         if timeout is None:
             return evaluate(self._store, query, substitutions, self.describe())
@@ -182,7 +182,7 @@ class EmbeddedStore(Store):
         return self._select_in_thread(query, substitutions, timeout)
 
     def _select_in_worker(self, query: str, substitutions: Optional[Mapping[str, Term]], timeout: float) -> Rows:
-        from netkg.query_worker import QueryWorker
+        from netkg.registry.query_worker import QueryWorker
 
         if self._worker is None:
             self._worker = QueryWorker(str(self.path), self.describe())
@@ -193,7 +193,7 @@ class EmbeddedStore(Store):
         return rows
 
     def _select_in_thread(self, query: str, substitutions: Optional[Mapping[str, Term]], timeout: float) -> Rows:
-        from netkg.query_worker import evaluate
+        from netkg.registry.query_worker import evaluate
 
         result: dict[str, Any] = {}
         cancel = threading.Event()
@@ -357,7 +357,7 @@ class RemoteStore(Store):
 
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
                timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
-        from netkg.queries import check_read_only, inline_values
+        from netkg.registry.queries import check_read_only, inline_values
 
         if substitutions:
             query = inline_values(query, substitutions)

@@ -22,13 +22,13 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from netkg import vocabulary as V
-from netkg.cases import CaseRecord, read_cases
+from netkg.cases.record import CaseRecord, read_cases
 from netkg.errors import EnvironmentProblem, InputError
-from netkg.knowledge import DEFAULT_ONTOLOGY, Knowledge
+from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import Classification
+from netkg.paths import DEFAULT_ONTOLOGY, EXAMPLES_DIR, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_COHORT = REPO_ROOT / "examples" / "cohort"
+DEFAULT_COHORT = EXAMPLES_DIR / "cohort"
 EDIT_FILE = "ontology/netkg-edit.ttl"
 CATEGORIES = ("recommended", "consider", "not_recommended", "contraindicated")
 
@@ -51,7 +51,7 @@ def load_cohort(cohort: Path) -> list[CaseRecord]:
 
 
 def classify_cohort(knowledge: Knowledge, cohort: Path, engine: str = "fast") -> list[tuple[CaseRecord, Classification]]:
-    from netkg.cases import to_facts
+    from netkg.cases.record import to_facts
     from netkg.reasoning import make_reasoner
 
     records = load_cohort(cohort)
@@ -270,7 +270,7 @@ def ontology_at_revision(rev: str, workdir: Path, repo: Path = REPO_ROOT) -> Pat
 def impact(old: Optional[Path] = None, new: Optional[Path] = None, cohort: Optional[Path] = None,
            engine: str = "fast", old_rev: Optional[str] = None) -> ImpactReport:
     """The impact of moving from ``old`` (or the edit file at ``old_rev``) to ``new`` (default: the edit file)."""
-    from netkg.knowledge import KnowledgeError
+    from netkg.knowledge.ontology import KnowledgeError
 
     records = load_cohort(Path(cohort or DEFAULT_COHORT))
     with tempfile.TemporaryDirectory(prefix="netkg-impact-") as tmp:

@@ -28,9 +28,9 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
 
-from netkg.cases import CaseRecord
-from netkg.report import _NKR_CATEGORY, _NKR_EDGE
-from netkg.store import StoredIdentity
+from netkg.cases.record import CaseRecord
+from netkg.report.model import _NKR_CATEGORY, _NKR_EDGE
+from netkg.registry.store import StoredIdentity
 from netkg.vocabulary import NKR, RDF, XSD
 
 #: Why a stored report is replaced, in the order a batch summary counts them.

@@ -21,8 +21,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg import vocabulary as V
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
+from netkg.paths import DEFAULT_ONTOLOGY
 
-DEFAULT_ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "netkg-edit.ttl"
 
 STRENGTH_NAMES = {
     V.RECOMMENDED: "recommended",
@@ -150,8 +150,8 @@ class Knowledge:
 
     @cached_property
     def definitions(self) -> dict[URIRef, Any]:
-        """Every defined class's expression (:func:`netkg.reasoning.expressions.definitions`), parsed once."""
-        from netkg.reasoning.expressions import definitions  # netkg.reasoning imports this module
+        """Every defined class's expression (:func:`netkg.knowledge.expressions.definitions`), parsed once."""
+        from netkg.knowledge.expressions import definitions  # netkg.reasoning imports this module
 
         return definitions(self.graph)
 
