@@ -9,7 +9,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
 
 from netkg import vocabulary as V
-from netkg.maintenance.checks import ERROR, CheckContext, all_checks, run_checks
+from netkg.maintenance.checks import all_checks, run_checks
+from netkg.maintenance.checks.base import ERROR, CheckContext
 from netkg.cli import main
 from netkg.knowledge.ontology import Knowledge
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS

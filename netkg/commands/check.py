@@ -6,6 +6,9 @@ import argparse
 from pathlib import Path
 
 from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
+from netkg.knowledge.ontology import Knowledge, KnowledgeError
+from netkg.maintenance.checks import all_checks, run_checks
+from netkg.maintenance.checks.base import QC_QUERIES, CheckContext
 
 NAME = "check"
 HELP = "Run the ontology quality checks (coherence, lint, coverage, violation queries, graph checks); exit 1 on any ERROR."
@@ -23,9 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.maintenance.checks import QC_QUERIES, CheckContext, all_checks, run_checks
-    from netkg.knowledge.ontology import Knowledge, KnowledgeError
-
     try:
         knowledge = Knowledge.load(args.ontology)
     except KnowledgeError as exc:

@@ -1,10 +1,8 @@
-"""Quality checks of the ontology, as plug-ins with one report model.
+"""Quality checks of the ontology, as plug-ins with one report model (see :mod:`.base`).
 
-A check is a :class:`Check`: an id, a severity (``ERROR``, ``WARN`` or
-``INFO``), a one-line description and a function from a
-:class:`CheckContext` to a list of :class:`Finding`.  Checks are registered
-by the modules of this package (``lint``, ``coherence``, ``queries``,
-``structure``); :func:`run_checks` runs them all and applies the per-entity
+Checks are registered by the modules of this package (``lint``, ``coherence``,
+``structure``) and one is made of every ``queries/qc/*-violation.rq`` file
+(``queries``); :func:`run_checks` runs them all and applies the per-entity
 exemptions: an entity annotated ``netkg:exemptFrom "<check-id>"`` is never
 reported by that check.
 
@@ -13,184 +11,19 @@ reported by that check.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Iterable, Optional
 
-from rdflib import URIRef
-
-from netkg import vocabulary as V
-from netkg.knowledge.ontology import Knowledge
-from netkg.paths import QUERY_ROOT, REPO_ROOT
-
-ERROR = "ERROR"
-WARN = "WARN"
-INFO = "INFO"
-SEVERITIES = (ERROR, WARN, INFO)
-
-QC_QUERIES = QUERY_ROOT / "qc"
-TERMINOLOGY_CANDIDATES = (
-    REPO_ROOT / "ontology" / "terminology.tsv",
-    REPO_ROOT.parent / "shared" / "knowledge" / "terminology.tsv",
-)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: the entity, the property and value involved, and a message."""
-
-    check: str
-    severity: str
-    entity: str
-    property: str
-    value: str
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"check": self.check, "severity": self.severity, "entity": self.entity,
-                "property": self.property, "value": self.value, "message": self.message}
-
-
-@dataclass
-class CheckContext:
-    """What a check may look at."""
-
-    knowledge: Knowledge
-    use_reasoner: bool = True
-    queries_dir: Path = QC_QUERIES
-    terminology: Optional[Path] = None
-    statements: Optional[Path] = None
-    out_of_scope: Optional[Path] = None
-    cohort: Optional[Path] = None
-    shared: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def graph(self):  # noqa: ANN201 - rdflib Graph
-        return self.knowledge.graph
-
-    @cached_property
-    def terminology_codes(self) -> Optional[set[str]]:
-        """Verified codes (NCIt and ATC) or None when no terminology list is found."""
-        candidates = [self.terminology] if self.terminology else list(TERMINOLOGY_CANDIDATES)
-        for path in candidates:
-            if path and Path(path).exists():
-                from netkg.maintenance.coverage import read_tsv
-
-                return {r["code"].strip() for r in read_tsv(Path(path)) if r.get("code")}
-        return None
-
-
-@dataclass(frozen=True)
-class Check:
-    id: str
-    severity: str
-    description: str
-    function: Callable[["Check", CheckContext], Iterable[Finding]]
-    needs_reasoner: bool = False
-
-    def finding(self, entity: object, prop: object = "", value: object = "", message: str = "",
-                severity: Optional[str] = None) -> Finding:
-        return Finding(self.id, severity or self.severity, _short(entity), _short(prop), _short(value),
-                       message or self.description)
-
-    def run(self, ctx: CheckContext) -> list[Finding]:
-        return list(self.function(self, ctx))
-
-
-_REGISTRY: dict[str, Check] = {}
-
-
-def register(check_id: str, severity: str, description: str, needs_reasoner: bool = False):  # noqa: ANN201
-    """Decorator: register ``function(check, ctx) -> findings`` as a check."""
-    if severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {severity!r}")
-
-    def wrap(function: Callable[[Check, CheckContext], Iterable[Finding]]):  # noqa: ANN202
-        _REGISTRY[check_id] = Check(check_id, severity, description, function, needs_reasoner)
-        return function
-
-    return wrap
-
-
-def _short(term: object) -> str:
-    if term is None or term == "":
-        return ""
-    text = str(term)
-    for prefix, ns in (("netkg:", str(V.NETKG)), ("obo:", str(V.OBO)), ("owl:", str(V.OWL)),
-                       ("rdfs:", str(V.RDFS)), ("skos:", str(V.SKOS)), ("dcterms:", str(V.DCTERMS)),
-                       ("oboInOwl:", str(V.OBOINOWL))):
-        if isinstance(term, URIRef) and text.startswith(ns):
-            return prefix + text[len(ns):]
-    return text
+from netkg.maintenance.checks import coherence, lint, queries, structure  # noqa: F401  (they register their checks)
+from netkg.maintenance.checks.base import QC_QUERIES, REGISTRY, SEVERITIES, Check, CheckContext, CheckReport, \
+    Finding, exemptions
 
 
 def all_checks(ctx: Optional[CheckContext] = None) -> list[Check]:
     """Every registered check, including one per violation query found."""
-    from netkg.maintenance.checks import coherence, lint, queries, structure  # noqa: F401  (registration)
-
-    checks = list(_REGISTRY.values())
+    checks = list(REGISTRY.values())
     qdir = ctx.queries_dir if ctx else QC_QUERIES
     checks.extend(queries.query_checks(qdir))
     return sorted(checks, key=lambda c: c.id)
-
-
-@dataclass
-class CheckReport:
-    """The findings of a run, and which checks ran or were skipped."""
-
-    findings: list[Finding]
-    checks: list[Check]
-    skipped: list[str] = field(default_factory=list)
-    exempted: int = 0
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    @property
-    def has_errors(self) -> bool:
-        return self.count(ERROR) > 0
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "summary": {s: self.count(s) for s in SEVERITIES} | {"exempted": self.exempted},
-            "checks": [{"id": c.id, "severity": c.severity, "description": c.description,
-                        "skipped": c.id in self.skipped} for c in self.checks],
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
-
-    def to_tsv(self) -> str:
-        out = io.StringIO()
-        w = csv.writer(out, delimiter="\t", lineterminator="\n")
-        w.writerow(["severity", "check", "entity", "property", "value", "message"])
-        for f in self.findings:
-            w.writerow([f.severity, f.check, f.entity, f.property, f.value, f.message])
-        return out.getvalue()
-
-    def to_table(self) -> str:
-        lines = []
-        for f in self.findings:
-            where = " ".join(x for x in (f.entity, f.property, f.value) if x)
-            lines.append(f"{f.severity:<5} {f.check:<28} {where}: {f.message}")
-        if self.skipped:
-            lines.append(f"skipped: {', '.join(self.skipped)}")
-        lines.append(f"{len(self.checks)} checks; {self.count(ERROR)} errors, {self.count(WARN)} warnings, "
-                     f"{self.count(INFO)} notes; {self.exempted} exempted")
-        return "\n".join(lines)
-
-
-def exemptions(knowledge: Knowledge) -> dict[str, set[str]]:
-    """Check id -> entities (short form) exempted from it."""
-    out: dict[str, set[str]] = {}
-    for s, o in knowledge.graph.subject_objects(V.EXEMPT_FROM):
-        out.setdefault(str(o), set()).add(_short(s))
-    return out
 
 
 def run_checks(ctx: CheckContext, only: Optional[Iterable[str]] = None) -> CheckReport:
@@ -218,7 +51,3 @@ def run_checks(ctx: CheckContext, only: Optional[Iterable[str]] = None) -> Check
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.check, f.entity, f.property, f.value))
     return CheckReport(findings, checks, skipped, exempted)
-
-
-__all__ = ["Check", "CheckContext", "CheckReport", "Finding", "ERROR", "WARN", "INFO", "register",
-           "run_checks", "all_checks"]

@@ -6,7 +6,7 @@ import subprocess
 
 from rdflib import URIRef
 
-from netkg.maintenance.checks import ERROR, Check, CheckContext, register
+from netkg.maintenance.checks.base import ERROR, Check, CheckContext, register
 from netkg.errors import EnvironmentProblem
 
 

@@ -8,7 +8,8 @@ from collections import defaultdict
 from rdflib import BNode, Literal, URIRef
 
 from netkg import vocabulary as V
-from netkg.maintenance.checks import ERROR, INFO, WARN, Check, CheckContext, register
+from netkg.maintenance.coverage import compute_coverage
+from netkg.maintenance.checks.base import ERROR, INFO, WARN, Check, CheckContext, register
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
 
 DECLARATION_TYPES = (OWL.Class, OWL.NamedIndividual, OWL.ObjectProperty, OWL.DatatypeProperty,
@@ -251,8 +252,6 @@ def dangling_reference(check: Check, ctx: CheckContext):
 
 @register("statement-coverage", ERROR, "every source statement is encoded or listed as out of scope")
 def statement_coverage(check: Check, ctx: CheckContext):
-    from netkg.maintenance.coverage import compute_coverage
-
     report = compute_coverage(ctx.graph, ctx.statements, ctx.out_of_scope)
     for s in report.missing:
         yield check.finding(ctx.knowledge.ontology_iri, V.STATEMENT_ID, s.id,

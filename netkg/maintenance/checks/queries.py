@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from netkg.maintenance.checks import ERROR, SEVERITIES, Check, CheckContext
+from netkg.maintenance.checks.base import ERROR, SEVERITIES, Check, CheckContext
 
 HEADER = re.compile(r"^#\s*(title|problem|fix|severity)\s*:\s*(.*?)\s*$", re.I)
 
