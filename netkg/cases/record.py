@@ -27,6 +27,7 @@ from rdflib import Literal
 from netkg.cases import codes
 from netkg.cases import course
 from netkg.cases.facts import CaseFacts
+from netkg.errors import InputError
 from netkg.vocabulary import NETKG, XSD, case_iri, tumour_iri
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -214,7 +215,7 @@ class CaseError:
         return f"{self.source}: {who}: field '{self.field}': {self.message}"
 
 
-class CaseInputError(Exception):
+class CaseInputError(InputError):
     """Raised when input cannot be read at all or a single case is invalid."""
 
     def __init__(self, errors: list[CaseError]) -> None:

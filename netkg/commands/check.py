@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
-from netkg.knowledge.ontology import Knowledge, KnowledgeError
+from netkg.knowledge.ontology import Knowledge
 from netkg.maintenance.checks import all_checks, run_checks
 from netkg.maintenance.checks.base import QC_QUERIES, CheckContext
 
@@ -26,10 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        knowledge = Knowledge.load(args.ontology)
-    except KnowledgeError as exc:
-        raise InputError(str(exc)) from None
+    knowledge = Knowledge.load(args.ontology)
     if args.queries is not None and not args.queries.is_dir():
         raise InputError(f"--queries: not a folder: {args.queries}")
     ctx = CheckContext(knowledge, use_reasoner=not args.no_reasoner, queries_dir=args.queries or QC_QUERIES,

@@ -21,12 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from netkg.maintenance.coverage import compute_coverage, format_table
-    from netkg.knowledge.ontology import Knowledge, KnowledgeError
+    from netkg.knowledge.ontology import Knowledge
 
-    try:
-        knowledge = Knowledge.load(args.ontology)
-    except KnowledgeError as exc:
-        raise InputError(str(exc)) from None
+    knowledge = Knowledge.load(args.ontology)
     try:
         report = compute_coverage(knowledge.graph, args.statements, args.out_of_scope)
     except (OSError, KeyError) as exc:

@@ -19,14 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from netkg.maintenance.graph import build_graph, draw, write_graphml
-    from netkg.knowledge.ontology import Knowledge, KnowledgeError
+    from netkg.knowledge.ontology import Knowledge
 
     if args.out.suffix.lower() not in (".svg", ".png"):
         raise InputError(f"--out: picture must end in .svg or .png, got {args.out.name}")
-    try:
-        knowledge = Knowledge.load(args.ontology)
-    except KnowledgeError as exc:
-        raise InputError(str(exc)) from None
+    knowledge = Knowledge.load(args.ontology)
     G = build_graph(knowledge)
     draw(G, args.out, title=f"netkg decision graph, {knowledge.version_info}")
     print(f"wrote {args.out} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)")

@@ -67,20 +67,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _reason_cases(paths: list[Path], engine: str):
     from netkg.registry.batch import reason_into_store
-    from netkg.cases.record import CaseInputError, read_cases
-    from netkg.errors import EnvironmentProblem
-    from netkg.reasoning.reference import ReasonerUnavailable
+    from netkg.cases.record import read_cases
     from netkg.registry.store import EmbeddedStore
 
     store = EmbeddedStore(None)
-    try:
-        results = [r for p in paths for r in read_cases(p)]
-    except CaseInputError as exc:
-        raise InputError(str(exc)) from None
-    try:
-        summary = reason_into_store(results, store, engine=engine, workers=1)
-    except ReasonerUnavailable as exc:
-        raise EnvironmentProblem(str(exc)) from None
+    results = [r for p in paths for r in read_cases(p)]
+    summary = reason_into_store(results, store, engine=engine, workers=1)
     if summary.invalid:
         raise InputError("invalid case(s):\n" + "\n".join(str(e) for e in summary.invalid))
     return store

@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from netkg.cases.record import CaseInputError
-from netkg.errors import EXIT_FINDINGS, EXIT_OK, EnvironmentProblem, InputError
+from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
 from netkg.reasoning import ENGINES
-from netkg.reasoning.reference import ReasonerUnavailable
 
 NAME = "reason"
 HELP = ("Reason every case of a file or folder (JSON, JSON Lines, YAML) into a persistent SPARQL store; "
@@ -41,10 +39,6 @@ def run(args: argparse.Namespace) -> int:
         summary = reason_into_store(args.input, store, engine=args.engine, workers=args.workers or None,
                                     chunk_size=args.chunk_size, ontology=args.ontology,
                                     progress=not args.no_progress and sys.stderr.isatty())
-    except CaseInputError as exc:
-        raise InputError(str(exc)) from None
-    except ReasonerUnavailable as exc:
-        raise EnvironmentProblem(str(exc)) from None
     finally:
         store.close()
     for e in summary.invalid:

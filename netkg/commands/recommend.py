@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from netkg.cases.record import CaseInputError, load_case
-from netkg.errors import EnvironmentProblem, InputError
-from netkg.knowledge.ontology import KnowledgeError
+from netkg.cases.record import load_case
 from netkg.reasoning import ENGINES
-from netkg.reasoning.reference import ReasonerUnavailable
 
 NAME = "recommend"
 HELP = "Reason over one case file (JSON or YAML) and print its recommendation report."
@@ -29,16 +26,9 @@ def run(args: argparse.Namespace) -> int:
     from netkg import pipeline
     from netkg.report.writers import to_json, to_text
 
-    try:
-        record = load_case(args.case)
-        k = pipeline.knowledge(args.ontology)
-        reasoned = pipeline.reason_records([record], args.engine, k)[0]
-    except CaseInputError as exc:
-        raise InputError(str(exc)) from None
-    except KnowledgeError as exc:
-        raise InputError(str(exc)) from None
-    except ReasonerUnavailable as exc:
-        raise EnvironmentProblem(str(exc)) from None
+    record = load_case(args.case)
+    k = pipeline.knowledge(args.ontology)
+    reasoned = pipeline.reason_records([record], args.engine, k)[0]
     if args.format == "json":
         sys.stdout.write(to_json(reasoned.report) + "\n")
     elif args.format == "ttl":

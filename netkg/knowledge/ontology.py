@@ -20,6 +20,7 @@ from typing import Any, Optional, Union
 from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg import vocabulary as V
+from netkg.errors import InputError
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
 from netkg.paths import DEFAULT_ONTOLOGY
 
@@ -33,7 +34,7 @@ STRENGTH_NAMES = {
 }
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(InputError):
     """The ontology cannot be found, parsed or understood."""
 
 

@@ -63,12 +63,7 @@ def reason_cohort(knowledge: Knowledge, records: list[CaseRecord], engine: str =
     """case id -> {"therapies": {therapy: (category, rules)}, "rules": fired rules}."""
     from netkg.pipeline import reason_records
 
-    try:
-        reasoned = reason_records(records, engine, knowledge)
-    except Exception as exc:  # the reference reasoner reports Java problems this way
-        if exc.__class__.__name__ == "ReasonerUnavailable":
-            raise EnvironmentProblem(str(exc)) from None
-        raise
+    reasoned = reason_records(records, engine, knowledge)
     out = {}
     for item in reasoned:
         data = item.report.to_dict()
@@ -270,17 +265,12 @@ def ontology_at_revision(rev: str, workdir: Path, repo: Path = REPO_ROOT) -> Pat
 def impact(old: Optional[Path] = None, new: Optional[Path] = None, cohort: Optional[Path] = None,
            engine: str = "fast", old_rev: Optional[str] = None) -> ImpactReport:
     """The impact of moving from ``old`` (or the edit file at ``old_rev``) to ``new`` (default: the edit file)."""
-    from netkg.knowledge.ontology import KnowledgeError
-
     records = load_cohort(Path(cohort or DEFAULT_COHORT))
     with tempfile.TemporaryDirectory(prefix="netkg-impact-") as tmp:
         if old_rev:
             old = ontology_at_revision(old_rev, Path(tmp))
         if old is None:
             raise InputError("give --old FILE or --old-rev REV")
-        try:
-            k_old = Knowledge.load(old)
-            k_new = Knowledge.load(new or DEFAULT_ONTOLOGY)
-        except KnowledgeError as exc:
-            raise InputError(str(exc)) from None
+        k_old = Knowledge.load(old)
+        k_new = Knowledge.load(new or DEFAULT_ONTOLOGY)
         return analyse(k_old, k_new, records, engine)

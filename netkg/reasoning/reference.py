@@ -21,6 +21,7 @@ from typing import Iterator
 from rdflib import Graph, URIRef
 
 from netkg.cases.facts import CaseFacts
+from netkg.errors import EnvironmentProblem
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.result import Classification
 from netkg.vocabulary import NETKG
@@ -33,7 +34,7 @@ _AXIOM_LINE = re.compile(r"^[A-Za-z]+\( <[^>]+>")
 _TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <[^>]+> \)$", re.MULTILINE)
 
 
-class ReasonerUnavailable(Exception):
+class ReasonerUnavailable(EnvironmentProblem):
     """HermiT cannot run: no Java, out of memory, or the reasoner failed."""
 
 
