@@ -8,17 +8,9 @@ import pytest
 from _storedata import EXAMPLE_ID, ROOT, cohort, params_for, user_queries
 from netkg.registry.batch import reason_into_store
 from netkg.errors import InputError
-from netkg.registry.queries import (
-    Param,
-    bind_params,
-    catalogue,
-    check_read_only,
-    inline_values,
-    load_query,
-    run_query,
-    to_term,
-)
+from netkg.registry.queries import bind_params, catalogue, load_query, run_query
 from netkg.registry.store import EmbeddedStore
+from netkg.sparql import Param, check_read_only, inline_values, to_term
 
 INJECTIONS = [
     'x" } ; DROP ALL ; SELECT * WHERE { "',

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from netkg.errors import EXIT_OK, InputError
 from netkg.reasoning import ENGINES
-from netkg.registry.store import DEFAULT_TIMEOUT_S, Rows
+from netkg.registry.store import DEFAULT_TIMEOUT_S
+from netkg.sparql import Rows
 
 NAME = "query"
 HELP = ("Run a SPARQL query file with typed parameters against a store (--store), an endpoint (--endpoint) "

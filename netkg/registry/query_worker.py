@@ -23,16 +23,15 @@ from typing import Any, Callable, Mapping, Optional
 import pyoxigraph as ox
 
 from netkg.errors import EnvironmentProblem, InputError
+from netkg.sparql import Rows, plain
 
 
 def evaluate(store: ox.Store, query: str, substitutions: Optional[Mapping[str, Any]], where: str,
-             cancelled: Callable[[], bool] = lambda: False) -> Any:
-    """The :class:`netkg.registry.store.Rows` of a SELECT or ASK ``query``; errors become netkg errors naming ``where``.
+             cancelled: Callable[[], bool] = lambda: False) -> Rows:
+    """The :class:`netkg.sparql.Rows` of a SELECT or ASK ``query``; errors become netkg errors naming ``where``.
 
     Reading the solutions stops early once ``cancelled()`` is true (the rows are then incomplete).
     """
-    from netkg.registry.store import Rows, plain
-
     subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
     try:
         answer = store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
@@ -66,7 +65,7 @@ class QueryWorker:
         self._send: Optional[Connection] = None
         self._receive: Optional[Connection] = None
 
-    def run(self, query: str, substitutions: Optional[Mapping[str, Any]], timeout: float) -> Any:
+    def run(self, query: str, substitutions: Optional[Mapping[str, Any]], timeout: float) -> Optional[Rows]:
         """The answer of the worker, or ``None`` when ``timeout`` passed (the worker is then stopped)."""
         with self._lock:
             self._start()

@@ -9,7 +9,7 @@ gate
   other path answer 404;
 * checks the access token, when one is set, as ``Authorization: Bearer ...``
   (401 otherwise);
-* parses each query (:func:`netkg.registry.queries.check_read_only`) and forwards only
+* parses each query (:func:`netkg.sparql.check_read_only`) and forwards only
   SELECT and ASK queries without ``SERVICE`` (the server never sends requests
   elsewhere);
 * forwards the query text alone, asking for SPARQL JSON results, and checks
@@ -36,7 +36,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from netkg.errors import InputError
-from netkg.registry.queries import check_read_only
+from netkg.sparql import check_read_only
 
 JSON_RESULTS = "application/sparql-results+json"
 MAX_QUERY_BYTES = 1_000_000

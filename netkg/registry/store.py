@@ -8,10 +8,10 @@
   an oxigraph server started with ``--union-default-graph`` so that it answers
   exactly like the embedded store).
 
-Both return a :class:`Rows` value: the projected variables and one dict per
-solution mapping each variable to the plain value of its term (the IRI string,
-the lexical form of a literal, ``_:id`` for a blank node) or ``None`` when
-unbound.
+Both return a :class:`netkg.sparql.Rows` value: the projected variables and one
+dict per solution mapping each variable to the plain value of its term (the IRI
+string, the lexical form of a literal, ``_:id`` for a blank node) or ``None``
+when unbound.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import math
 import re
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 
@@ -30,25 +30,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg import __version__
 from netkg.errors import EnvironmentProblem, InputError
+from netkg.registry.query_worker import QueryWorker, evaluate
+from netkg.sparql import Rows, Term, check_read_only, inline_values
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
 
 DEFAULT_TIMEOUT_S = 60.0
-
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
-
-
-@dataclass
-class Rows:
-    """The answer of a SELECT (or ASK, as one row with the variable ``ask``) query."""
-
-    variables: list[str]
-    rows: list[dict[str, Optional[str]]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def as_tuples(self) -> list[tuple[Optional[str], ...]]:
-        return [tuple(r.get(v) for v in self.variables) for r in self.rows]
 
 
 @dataclass(frozen=True)
@@ -96,15 +82,6 @@ def graph_to_nquads(graph: Iterable[tuple[Any, Any, Any]], graph_name: str) -> s
     """Every triple of ``graph`` (an rdflib graph or any iterable of triples) as N-Quads in ``graph_name``."""
     g = f"<{graph_name}>"
     return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n" for s, p, o in graph)
-
-
-def plain(term: Any) -> Optional[str]:
-    """The plain value of a pyoxigraph term (see the module docstring)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,11 +147,7 @@ class EmbeddedStore(Store):
         the evaluation step it is in.
         """
         if substitutions and self.bind_mode == "values":
-            from netkg.registry.queries import inline_values
-
             query, substitutions = inline_values(query, substitutions), None
-        from netkg.registry.query_worker import evaluate
-
         if timeout is None:
             return evaluate(self._store, query, substitutions, self.describe())
         if self.read_only and self.path is not None:
@@ -182,8 +155,6 @@ class EmbeddedStore(Store):
         return self._select_in_thread(query, substitutions, timeout)
 
     def _select_in_worker(self, query: str, substitutions: Optional[Mapping[str, Term]], timeout: float) -> Rows:
-        from netkg.registry.query_worker import QueryWorker
-
         if self._worker is None:
             self._worker = QueryWorker(str(self.path), self.describe())
             weakref.finalize(self, self._worker.stop)
@@ -193,8 +164,6 @@ class EmbeddedStore(Store):
         return rows
 
     def _select_in_thread(self, query: str, substitutions: Optional[Mapping[str, Term]], timeout: float) -> Rows:
-        from netkg.registry.query_worker import evaluate
-
         result: dict[str, Any] = {}
         cancel = threading.Event()
 
@@ -357,8 +326,6 @@ class RemoteStore(Store):
 
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
                timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
-        from netkg.registry.queries import check_read_only, inline_values
-
         if substitutions:
             query = inline_values(query, substitutions)
         form = check_read_only(query)

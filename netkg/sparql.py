@@ -1,0 +1,255 @@
+"""SPARQL plumbing shared by the query registry and the quality checks.
+
+* :func:`read_header` -- the comment header of a ``.rq`` file as key -> values; each
+  caller reads the keys it knows (the registry ``title``, ``description``, ``param``,
+  ``example``; the violation queries ``title``, ``problem``, ``fix``, ``severity``).
+* Typed parameters (:class:`Param`, :func:`parse_param`, :func:`to_term`,
+  :func:`bind_terms`, :func:`inline_values`): user values become RDF terms that are
+  *bound* -- by pyoxigraph's substitutions, or by a ``VALUES`` block of serialized
+  terms opening the ``WHERE`` group -- and are never formatted into the query text.
+* :func:`check_read_only` -- only SELECT and ASK queries run, and never ``SERVICE``.
+* :class:`Rows`, :data:`Term` and :func:`plain` -- answers as plain values: the IRI
+  string, the lexical form of a literal, ``_:id`` for a blank node, ``None`` when unbound.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+
+import pyoxigraph as ox
+
+from netkg.errors import InputError
+from netkg.vocabulary import NETKG, NKR
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+TermParser = Callable[[str], Term]
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+
+@dataclass
+class Rows:
+    """The answer of a SELECT (or ASK, as one row with the variable ``ask``) query."""
+
+    variables: list[str]
+    rows: list[dict[str, Optional[str]]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def as_tuples(self) -> list[tuple[Optional[str], ...]]:
+        return [tuple(r.get(v) for v in self.variables) for r in self.rows]
+
+
+def plain(term: Any) -> Optional[str]:
+    """The plain value of a pyoxigraph term (see the module docstring)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers
+
+def read_header(text: str) -> dict[str, list[str]]:
+    """The values of the ``# key: value`` lines of the header of a ``.rq`` text, by lower-cased key.
+
+    The header is the comment lines the text starts with (blank lines between them are
+    allowed); it ends at the first line that is neither.  Values keep their order, so a
+    key given once has one value and a repeatable key (``param``, ``example``) several.
+    """
+    header: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        key, _, value = line[1:].partition(":")
+        header.setdefault(key.strip().lower(), []).append(value.strip())
+    return header
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed parameters
+
+PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PREFIXES = {"netkg": str(NETKG), "nkr": str(NKR)}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# xsd:decimal as oxigraph holds it: 128-bit fixed point with 18 fractional digits (|x| < 1.7e20).
+# Checked on the written form, without arithmetic: 1e999999999 must not reach the store or a formatter.
+DECIMAL_DIGITS = 20
+DECIMAL_PLACES = 18
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
+_PREFIXED_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,40}(?:\.[0-9]{0,40})?|\.[0-9]{1,40})(?:[eE][+-]?[0-9]{1,10})?")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter: the variable ``?name``, its type and what it means."""
+
+    name: str
+    type: str
+    description: str
+
+
+def parse_param(spec: str, types: Iterable[str]) -> Param:
+    """The parameter declared by ``spec`` (``<name> <type> <description>``), or a ValueError saying the form."""
+    allowed = list(types)
+    parts = spec.split(None, 2)
+    if len(parts) < 2 or parts[1] not in allowed or not PARAM_NAME.match(parts[0]):
+        raise ValueError(f"'# param: {spec}' must be '<name> <{'|'.join(allowed)}> <description>'")
+    return Param(parts[0], parts[1], parts[2] if len(parts) > 2 else "")
+
+
+def iri_term(value: str) -> Term:
+    """An absolute IRI, or ``netkg:Name`` / ``nkr:Name`` expanded."""
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES and _PREFIXED_LOCAL.fullmatch(local):
+        value = PREFIXES[prefix] + local
+    if not _IRI.fullmatch(value):
+        raise ValueError("expected an absolute IRI (e.g. https://w3id.org/netkg/NEC) or netkg:Name")
+    return ox.NamedNode(value)
+
+
+def integer_term(value: str) -> Term:
+    """An xsd:integer of at most 18 digits."""
+    if not _INTEGER.fullmatch(value):
+        raise ValueError("expected an integer of at most 18 digits")
+    return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+def decimal_term(value: str) -> Term:
+    """A finite xsd:decimal within what the store holds."""
+    if not _DECIMAL.fullmatch(value):
+        raise ValueError("expected a decimal number such as 12.5 or 1.2e3")
+    number = Decimal(value)
+    if -int(number.as_tuple().exponent) > DECIMAL_PLACES:
+        raise ValueError(f"expected at most {DECIMAL_PLACES} digits after the decimal point")
+    if number.adjusted() >= DECIMAL_DIGITS:
+        raise ValueError(f"expected a decimal number of at most {DECIMAL_DIGITS} digits before the decimal point")
+    return ox.Literal(format(number, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
+
+
+#: The parameter types every query may use; a caller adds its own (the registry adds ``case``).
+TERM_TYPES: dict[str, TermParser] = {"iri": iri_term, "string": ox.Literal, "integer": integer_term,
+                                     "decimal": decimal_term}
+
+
+def to_term(param: Param, value: str, types: Mapping[str, TermParser] = TERM_TYPES) -> Term:
+    """The RDF term for a parameter value, or an :class:`InputError` naming the parameter.
+
+    A value is one line as given: control characters (a trailing newline too) are refused,
+    and numbers must be finite and within what the store's xsd types hold.
+    """
+    try:
+        if any(not ch.isprintable() and ch != " " for ch in value):
+            raise ValueError("control characters (such as a line break) are not allowed")
+        return types[param.type](value)
+    except (ValueError, InvalidOperation) as exc:
+        detail = str(exc) if not isinstance(exc, InvalidOperation) else "expected a decimal number"
+        raise InputError(f"parameter '{param.name}' ({param.type}): {detail}; got {value[:80]!r}") from None
+
+
+def bind_terms(declared: Sequence[Param], values: Mapping[str, str], where: str,
+               types: Mapping[str, TermParser] = TERM_TYPES) -> dict[str, Term]:
+    """The terms of ``values``, which must be exactly the ``declared`` parameters of the query ``where``."""
+    allowed = {p.name: p for p in declared}
+    shown = ", ".join(f"{p.name} ({p.type})" for p in declared) or "none"
+    for name in values:
+        if name not in allowed:
+            raise InputError(f"{where}: unknown parameter '{name}'; allowed parameters: {shown}")
+    missing = [p.name for p in declared if p.name not in values]
+    if missing:
+        raise InputError(f"{where}: missing parameter(s) {', '.join(repr(m) for m in missing)}; "
+                         f"allowed parameters: {shown}")
+    return {name: to_term(allowed[name], value, types) for name, value in values.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Query text: the read-only check and the VALUES block
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.S,
+)
+QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK"}
+
+
+def _code_only(query: str) -> str:
+    """The query with strings, IRIs and comments blanked out (keywords are left)."""
+    return _TOKEN.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#") else "\0" * len(m.group(0)), query)
+
+
+def inline_values(query: str, substitutions: Mapping[str, Term]) -> str:
+    """The query with a ``VALUES`` block of the serialized terms opening its ``WHERE`` group.
+
+    Terms are written by pyoxigraph's N-Triples serializer (``str(term)``), so a
+    value can never close the block or add query text.
+    """
+    code = _code_only(query)
+    match = re.search(r"\bWHERE\s*\{", code, re.I) or re.search(r"\{", code)
+    if match is None:
+        raise InputError("cannot bind parameters: the query has no WHERE group")
+    names = sorted(substitutions)
+    for name in names:
+        if not PARAM_NAME.match(name):
+            raise InputError(f"invalid parameter name {name!r}")
+    block = (f" VALUES ({' '.join('?' + n for n in names)}) "
+             f"{{ ({' '.join(str(substitutions[n]) for n in names)}) }} ")
+    return query[:match.end()] + block + query[match.end():]
+
+
+@lru_cache(maxsize=256)
+def check_read_only(query: str) -> str:
+    """The form of ``query`` (``SELECT`` or ``ASK``), or an :class:`InputError` saying why it cannot run.
+
+    The query is parsed with rdflib's SPARQL parser, not scanned: updates do not
+    parse as queries, ``SERVICE`` (federation) anywhere in the parse tree is
+    refused, and so are CONSTRUCT and DESCRIBE, whose answers are graphs, not rows.
+    Checked before anything runs; the verdict is cached per query text.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(query)
+    except ParseException as exc:
+        raise InputError(f"not a SPARQL query (updates are not allowed: queries are read-only): {exc}") from None
+    form = getattr(tree[1], "name", "") if len(tree) > 1 else ""
+    if "ServiceGraphPattern" in _node_names(tree):
+        raise InputError("SERVICE (federated queries) is not allowed: queries run only on the local store")
+    if form not in QUERY_FORMS:
+        shown = form.removesuffix("Query").upper() or "this query form"
+        raise InputError(f"{shown} queries are not supported; supported query forms: {', '.join(QUERY_FORMS.values())}")
+    return QUERY_FORMS[form]
+
+
+def _node_names(node: object) -> set[str]:
+    """The names of every rdflib ``CompValue`` in a SPARQL parse tree."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or hasattr(item, "asList"):
+            stack.extend(item)  # type: ignore[arg-type]
+    return names

@@ -1,0 +1,91 @@
+"""The shared SPARQL plumbing: .rq headers, typed parameters, the read-only check and plain rows."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from netkg.errors import InputError
+from netkg.sparql import (
+    TERM_TYPES,
+    Param,
+    Rows,
+    bind_terms,
+    check_read_only,
+    inline_values,
+    parse_param,
+    plain,
+    read_header,
+    to_term,
+)
+
+QUERY = """# title: Therapies of a case
+# description: first line
+#
+# description: second line
+# param: case iri The case
+# Severity : WARN
+PREFIX netkg: <https://w3id.org/netkg/>
+# title: not part of the header
+SELECT ?case WHERE { ?case a netkg:Case }
+"""
+
+
+def test_header_is_the_leading_comment_block_by_lower_cased_key():
+    header = read_header(QUERY)
+    assert header["title"] == ["Therapies of a case"]
+    assert header["description"] == ["first line", "second line"]
+    assert header["param"] == ["case iri The case"]
+    assert header["severity"] == ["WARN"]
+
+
+def test_header_allows_blank_lines_and_ends_at_the_first_code_line():
+    assert read_header("\n# title: a\n\n# fix: b\nSELECT * WHERE {}\n# title: c\n") == {"title": ["a"], "fix": ["b"]}
+    assert read_header("SELECT * WHERE {}\n# title: a\n") == {}
+
+
+def test_param_declaration_is_checked():
+    assert parse_param("n integer how many", TERM_TYPES) == Param("n", "integer", "how many")
+    assert parse_param("n integer", TERM_TYPES) == Param("n", "integer", "")
+    for bad in ("n", "n date when", "1n integer x"):
+        with pytest.raises(ValueError, match="must be '<name> <iri|string|integer|decimal> <description>'"):
+            parse_param(bad, TERM_TYPES)
+
+
+def test_bind_terms_accepts_exactly_the_declared_parameters_and_extra_types():
+    declared = [Param("n", "integer", ""), Param("who", "person", "")]
+    types = {**TERM_TYPES, "person": lambda value: ox.NamedNode(f"http://e/{value}")}
+    terms = bind_terms(declared, {"n": "3", "who": "ann"}, "q.rq", types)
+    assert terms["n"].value == "3" and terms["who"] == ox.NamedNode("http://e/ann")
+    with pytest.raises(InputError, match=r"q.rq: unknown parameter 'm'; allowed parameters: n \(integer\)"):
+        bind_terms(declared[:1], {"n": "3", "m": "4"}, "q.rq")
+    with pytest.raises(InputError, match="missing parameter"):
+        bind_terms(declared[:1], {}, "q.rq")
+    with pytest.raises(InputError, match="control characters"):
+        to_term(Param("s", "string", ""), "a\n")
+
+
+def test_bound_values_open_the_where_group():
+    query = inline_values("SELECT ?s WHERE { ?s ?p ?o }", {"s": ox.Literal('x" } DROP ALL')})
+    assert query.startswith('SELECT ?s WHERE { VALUES (?s) { ("x\\" } DROP ALL") }')
+    assert check_read_only(query) == "SELECT"
+
+
+@pytest.mark.parametrize("query,error", [
+    ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT queries are not supported"),
+    ("INSERT DATA { <a:a> <b:b> <c:c> }", "updates are not allowed"),
+    ("ASK { SERVICE <http://e/> { ?s ?p ?o } }", "SERVICE"),
+])
+def test_only_select_and_ask_without_service_run(query, error):
+    assert check_read_only("ASK { ?s ?p ?o }") == "ASK"
+    with pytest.raises(InputError, match=error):
+        check_read_only(query)
+
+
+def test_plain_values_and_rows():
+    assert plain(None) is None
+    assert plain(ox.BlankNode("b1")) == "_:b1"
+    assert plain(ox.NamedNode("http://e/x")) == "http://e/x"
+    assert plain(ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))) == "1"
+    rows = Rows(["a", "b"], [{"a": "1", "b": None}])
+    assert len(rows) == 1 and rows.as_tuples() == [("1", None)]
