@@ -71,20 +71,18 @@ def test_recommendation_without_source_is_caught(tmp_path, capsys):
     assert main(["check", "--ontology", str(path), "--no-reasoner", "--format", "tsv"]) == 1
     out = capsys.readouterr().out
     rows = [line.split("\t") for line in out.splitlines()[1:]]
-    assert ["ERROR", "rule-without-source", "netkg:BoneMetastasesRadiotherapy"] in [r[:3] for r in rows]
-    # the violation query reports it too
-    assert ["ERROR", "qc-rule-without-source", "netkg:BoneMetastasesRadiotherapy"] in [r[:3] for r in rows]
+    # the violation query reports it, once (no Python check repeats the pattern)
+    assert [r[:3] for r in rows if r[2] == "netkg:BoneMetastasesRadiotherapy"] == [
+        ["ERROR", "qc-rule-without-source", "netkg:BoneMetastasesRadiotherapy"]]
 
 
 def test_reference_to_deprecated_term_is_caught(tmp_path, capsys):
     g = Knowledge.load().graph
     g.add((NETKG.ExternalBeamRadiotherapy, OWL.deprecated, Literal(True)))
     path = _write(g, tmp_path)
-    assert main(["check", "--ontology", str(path), "--no-reasoner", "--only", "deprecated-reference",
-                 "--only", "qc-deprecated-reference"]) == 1
+    assert main(["check", "--ontology", str(path), "--no-reasoner", "--only", "qc-deprecated-reference"]) == 1
     out = capsys.readouterr().out
-    assert "deprecated-reference" in out and "netkg:BoneMetastasesRadiotherapy" in out
-    assert "qc-deprecated-reference" in out
+    assert "qc-deprecated-reference" in out and "netkg:BoneMetastasesRadiotherapy" in out
 
 
 def test_exemption_skips_the_finding(tmp_path):

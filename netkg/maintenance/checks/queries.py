@@ -13,21 +13,16 @@ check id is ``qc-`` followed by the file name without ``-violation.rq``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from netkg.maintenance.checks.base import ERROR, SEVERITIES, Check, CheckContext
-
-HEADER = re.compile(r"^#\s*(title|problem|fix|severity)\s*:\s*(.*?)\s*$", re.I)
+from netkg.sparql import read_header
 
 
 def parse_headers(text: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        m = HEADER.match(line)
-        if m:
-            out[m.group(1).lower()] = m.group(2)
-    return out
+    """The ``title``, ``problem``, ``fix`` and ``severity`` of a violation query (the last value of each)."""
+    header = read_header(text)
+    return {key: header[key][-1] for key in ("title", "problem", "fix", "severity") if key in header}
 
 
 def query_checks(directory: Path) -> list[Check]:
