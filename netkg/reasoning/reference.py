@@ -1,6 +1,9 @@
 """The reference path: HermiT, through owlready2.
 
-Each call classifies a chunk of cases in a fresh owlready2 world holding the
+:func:`ontology_coherence` asks HermiT whether the knowledge alone is consistent and
+which of its named classes are unsatisfiable (the coherence check of ``netkg check``).
+
+Each call of :class:`HermitReasoner` classifies a chunk of cases in a fresh owlready2 world holding the
 knowledge and the chunk's individuals.  Cases share nothing but the
 knowledge, so chunking gives the same answers as one call per case while
 paying the JVM start once per chunk.
@@ -16,7 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from rdflib import Graph, URIRef
 
@@ -115,6 +118,43 @@ def run_hermit(world: object, timeout_s: float) -> str:
             "reason fewer cases per run, or use --engine fast") from None
     output = log.getvalue().partition(_OUTPUT_MARK)[2]
     return "\n".join(line for line in output.splitlines() if _AXIOM_LINE.match(line))
+
+
+class Coherence(NamedTuple):
+    """HermiT's verdict on the knowledge alone."""
+
+    consistent: bool
+    unsatisfiable: list[URIRef]  # named classes equivalent to owl:Nothing, sorted (none when inconsistent)
+
+
+def ontology_coherence(knowledge: Knowledge) -> Coherence:
+    """Whether ``knowledge`` is consistent and which named classes are unsatisfiable, by HermiT.
+
+    Java, its memory and the time limit come from ``NETKG_JAVA``, ``NETKG_JAVA_MEMORY`` and
+    ``NETKG_HERMIT_TIMEOUT``, as for classifying cases.  A Java that exits without HermiT's
+    output, a failed run or the time limit is a :class:`ReasonerUnavailable`, never an answer.
+    """
+    import owlready2
+    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World
+
+    owlready2.JAVA_EXE = java_executable()
+    owlready2.reasoning.JAVA_MEMORY = java_memory_mb()
+    timeout_s = hermit_timeout_s()
+    world = World()
+    try:
+        world.get_ontology(knowledge.ntriples_file().as_uri()).load(format="ntriples")
+        if not run_hermit(world, timeout_s).strip():
+            raise ReasonerUnavailable(f"HermiT gave no result: the Java runtime at {owlready2.JAVA_EXE} exited "
+                                      "without HermiT's output; check NETKG_JAVA and the Java installation")
+        return Coherence(True, sorted(URIRef(c.iri) for c in world.inconsistent_classes()
+                                      if hasattr(c, "iri") and not c.iri.endswith("#Nothing")))
+    except OwlReadyInconsistentOntologyError:
+        return Coherence(False, [])
+    except (OwlReadyJavaError, OSError) as exc:
+        lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+        raise ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}") from None
+    finally:
+        world.close()
 
 
 def _realized_individuals(output: str) -> set[str]:

@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-
-from rdflib import URIRef
-
-from netkg.maintenance.checks.base import ERROR, Check, CheckContext, register
 from netkg.errors import EnvironmentProblem
+from netkg.maintenance.checks.base import ERROR, Check, CheckContext, register
+from netkg.reasoning.reference import Coherence, ReasonerUnavailable, ontology_coherence
 
 
-def unsatisfiable_classes(ctx: CheckContext) -> tuple[bool, list[URIRef]]:
+def unsatisfiable_classes(ctx: CheckContext) -> Coherence:
     """(consistent, unsatisfiable named classes) by HermiT; cached on the context."""
-    if "coherence" in ctx.shared:
-        return ctx.shared["coherence"]  # type: ignore[return-value]
-    import owlready2
-    from owlready2 import OwlReadyInconsistentOntologyError, World
-
-    from netkg.reasoning.reference import ReasonerUnavailable, hermit_timeout_s, java_executable, run_hermit
-
-    try:
-        owlready2.JAVA_EXE = java_executable()
-    except ReasonerUnavailable as exc:
-        raise EnvironmentProblem(f"{exc} (or run netkg check --no-reasoner)") from None
-    world = World()
-    try:
-        world.get_ontology(ctx.knowledge.ntriples_file().as_uri()).load(format="ntriples")
-        if not run_hermit(world, hermit_timeout_s()).strip():
-            raise ReasonerUnavailable(f"HermiT gave no result: the Java runtime at {owlready2.JAVA_EXE} exited "
-                                      "without HermiT's output; check NETKG_JAVA and the Java installation")
-        result = (True, sorted(URIRef(c.iri) for c in world.inconsistent_classes() if hasattr(c, "iri")
-                               and not c.iri.endswith("#Nothing")))
-    except OwlReadyInconsistentOntologyError:
-        result = (False, [])
-    except ReasonerUnavailable as exc:
-        raise EnvironmentProblem(str(exc)) from None
-    except subprocess.CalledProcessError as exc:
-        detail = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or exc)
-        raise EnvironmentProblem(f"HermiT failed: {detail.strip().splitlines()[-1] if detail.strip() else exc}") from None
-    finally:
-        world.close()
-    ctx.shared["coherence"] = result
-    return result
+    if "coherence" not in ctx.shared:
+        try:
+            ctx.shared["coherence"] = ontology_coherence(ctx.knowledge)
+        except ReasonerUnavailable as exc:
+            raise EnvironmentProblem(f"{exc} (or run netkg check --no-reasoner)") from None
+    return ctx.shared["coherence"]  # type: ignore[return-value]
 
 
 @register("coherence", ERROR, "HermiT finds the ontology consistent and every named class satisfiable",
