@@ -14,8 +14,8 @@ REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR: Path = REPO_ROOT / "ontology"
 """The ontology sources, the statement table and the out-of-scope list."""
 
-DEFAULT_ONTOLOGY: Path = ONTOLOGY_DIR / "netkg-edit.ttl"
-"""The hand-edited ontology."""
+DEFAULT_ONTOLOGY: Path = ONTOLOGY_DIR / "modules"
+"""The hand-edited ontology: a folder of Turtle modules (see ``netkg.knowledge.modules``)."""
 
 QUERY_ROOT: Path = REPO_ROOT / "queries"
 """The named SPARQL queries (``competency/``, ``cohort/``, ``qc/``)."""

@@ -12,7 +12,7 @@ HELP = "Write a dated release of the ontology: netkg.owl (RDF/XML) and netkg.ttl
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", default=None, help="release date YYYY-MM-DD (default: today, UTC)")
     parser.add_argument("--out", type=Path, default=Path("release"), help="output folder (default: release/)")
-    parser.add_argument("--ontology", type=Path, default=None, help="source file (default: the edit file)")
+    parser.add_argument("--ontology", type=Path, default=None, help="module folder or single source file (default: ontology/modules/)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,8 +20,8 @@ from typing import Any, Optional, Union
 from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg import vocabulary as V
-from netkg.errors import InputError
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
+from netkg.knowledge.source import KnowledgeError, default_source, load_source
 from netkg.paths import DEFAULT_ONTOLOGY
 
 
@@ -34,14 +34,9 @@ STRENGTH_NAMES = {
 }
 
 
-class KnowledgeError(InputError):
-    """The ontology cannot be found, parsed or understood."""
-
-
 def default_ontology_path() -> Path:
-    """The ontology used when none is given: ``$NETKG_ONTOLOGY`` or the repository's edit file."""
-    env = os.environ.get("NETKG_ONTOLOGY")
-    return Path(env) if env else DEFAULT_ONTOLOGY
+    """The ontology used when none is given: ``$NETKG_ONTOLOGY`` or the repository's module folder."""
+    return default_source()
 
 
 @dataclass(frozen=True)
@@ -105,18 +100,9 @@ class Knowledge:
     # ------------------------------------------------------------------ loading
     @classmethod
     def load(cls, path: Optional[str | Path] = None) -> "Knowledge":
-        """Parse the ontology (Turtle, RDF/XML or N-Triples by extension)."""
-        p = Path(path) if path else default_ontology_path()
-        if not p.exists():
-            raise KnowledgeError(f"ontology file not found: {p}")
-        fmt = {".ttl": "turtle", ".owl": "xml", ".rdf": "xml", ".nt": "nt"}.get(p.suffix.lower(), "turtle")
-        source = p.read_bytes()  # hash exactly the bytes that are parsed
-        g = Graph()
-        try:
-            g.parse(data=source, format=fmt, publicID=p.resolve().as_uri())
-        except Exception as exc:  # rdflib raises many parser-specific types
-            raise KnowledgeError(f"{p}: cannot be parsed as {fmt}: {exc}") from None
-        return cls(g, p, source)
+        """Read the ontology: a module folder, or one file (Turtle, RDF/XML or N-Triples by extension)."""
+        source = load_source(path)
+        return cls(source.graph, source.path, source.content)
 
     @cached_property
     def digest(self) -> str:

@@ -1,11 +1,13 @@
-"""Releases and the canonical form of the edit file.
+"""Releases and the canonical form of the hand-edited ontology.
 
-The edit file ``ontology/netkg-edit.ttl`` is kept in one canonical
-serialisation (rdflib ``longturtle``) so that diffs show only real edits;
-``netkg format`` rewrites it and ``netkg format --check`` fails when it is
-not canonical.
+The ontology is edited as a folder of Turtle modules, ``ontology/modules/``
+(which module holds what: :mod:`netkg.knowledge.modules`).  Every module is
+kept in one canonical serialisation (:func:`netkg.knowledge.canonical.module_text`)
+so that diffs show only real edits; ``netkg format`` rewrites the modules (filing
+each term in its module) and ``netkg format --check`` names the module files that
+are not canonical.  A single ontology file is still formatted as one canonical file.
 
-A release is the edit file stamped with a dated version IRI
+A release is the merged modules stamped with a dated version IRI
 ``https://w3id.org/netkg/releases/<date>/netkg.owl`` and ``owl:versionInfo
 "<date>"``, written as RDF/XML (``netkg.owl``, readable by owlready2,
 Protégé and ROBOT) and Turtle (``netkg.ttl``).
@@ -27,60 +29,73 @@ from typing import Optional
 from rdflib import Graph, Literal, URIRef
 
 from netkg.errors import InputError
-from netkg.knowledge.ontology import DEFAULT_ONTOLOGY
+from netkg.knowledge.canonical import CANONICAL_FORMAT, canonical_text
+from netkg.knowledge.modules import module_texts
+from netkg.knowledge.source import MODULE_SUFFIX, KnowledgeError, module_files, read_graph
+from netkg.paths import DEFAULT_ONTOLOGY
 from netkg.vocabulary import DCTERMS, OWL, RDF, XSD
 
 RELEASE_BASE = "https://w3id.org/netkg/releases/"
-CANONICAL_FORMAT = "longturtle"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+__all__ = ["CANONICAL_FORMAT", "Release", "canonical_text", "format_file", "is_canonical", "make_release",
+           "noncanonical_files", "parse", "release_version_iri", "stamp"]
 
 
 def parse(path: Path) -> Graph:
-    g = Graph()
+    """The graph of an ontology file or module folder (merged)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"ontology file not found: {path}")
     try:
-        g.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise InputError(f"ontology file not found: {path}") from None
-    except Exception as exc:  # rdflib raises parser-specific errors
-        raise InputError(f"{path}: not valid Turtle: {exc}") from None
-    return g
+        return read_graph(path)
+    except KnowledgeError as exc:
+        raise InputError(str(exc)) from None
 
 
-def canonical_text(graph: Graph) -> str:
-    """The canonical serialisation of a graph.
+def _expected_texts(path: Path) -> dict[Path, str]:
+    """The canonical text of every file of a source: one file, or each module of a folder."""
+    graph = parse(path)
+    if path.is_dir():
+        return {path / f"{name}{MODULE_SUFFIX}": text for name, text in module_texts(graph).items()}
+    return {path: canonical_text(graph)}
 
-    rdflib's ``longturtle`` orders named subjects by IRI but writes top-level
-    anonymous axioms (``[] a owl:AllDisjointClasses ...``) in the order the
-    triples were read; those blocks are sorted here so that the text depends
-    only on the graph.
-    """
-    text = graph.serialize(format=CANONICAL_FORMAT)
-    sep = "\n.\n\n"
-    body = text.rstrip("\n")
-    if body.endswith("\n."):
-        body = body[:-2]
-    blocks = body.split(sep)
-    named = [b for b in blocks if not b.lstrip().startswith("[]")]
-    anonymous = sorted(b for b in blocks if b.lstrip().startswith("[]"))
-    return sep.join(named + anonymous) + "\n.\n"
+
+def noncanonical_files(path: Path) -> list[Path]:
+    """The files of a source that are not canonical: changed, missing, or holding nothing of their own."""
+    path = Path(path)
+    expected = _expected_texts(path)
+    present = module_files(path) if path.is_dir() else [path]
+    wrong = [p for p in present if p not in expected or p.read_text(encoding="utf-8") != expected[p]]
+    missing = [p for p in expected if not p.exists()]
+    return sorted(set(wrong) | set(missing))
 
 
 def is_canonical(path: Path) -> bool:
-    path = Path(path)
-    return path.read_text(encoding="utf-8") == canonical_text(parse(path))
+    """True when the file, or every module of the folder, is in canonical form."""
+    return not noncanonical_files(Path(path))
 
 
 def format_file(path: Path) -> bool:
-    """Rewrite ``path`` canonically; True when it changed."""
+    """Rewrite a file, or the modules of a folder, canonically; True when anything changed.
+
+    In a folder, each term is written to its module; a module file left with nothing is removed.
+    """
     path = Path(path)
-    before = path.read_text(encoding="utf-8")
-    after = canonical_text(parse(path))
-    if before != after:
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(after, encoding="utf-8")
-        tmp.replace(path)
-        return True
-    return False
+    expected = _expected_texts(path)
+    changed = False
+    for target, text in expected.items():
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+            changed = True
+    if path.is_dir():
+        for stale in module_files(path):
+            if stale not in expected:
+                stale.unlink()
+                changed = True
+    return changed
 
 
 @dataclass
