@@ -22,6 +22,7 @@ from netkg.knowledge.ontology import DEFAULT_ONTOLOGY, Knowledge
 from netkg.knowledge.source import load_source, merged_text, module_files, read_graph
 from netkg.maintenance.release import noncanonical_files
 from netkg.maintenance.revision import ontology_at_revision
+from netkg.maintenance.rulebook import rulebook
 from netkg.paths import REPO_ROOT
 from netkg import vocabulary as V
 
@@ -159,6 +160,25 @@ def test_check_names_the_module_holding_a_misfiled_term(tmp_path, capsys):
     assert "case-model.ttl" in err and "rules-recommendation.ttl" in err and "therapies.ttl" not in err
     assert main(["format", "--ontology", str(copy)]) == 0
     assert _texts(copy) == _texts(DEFAULT_ONTOLOGY)
+
+
+def test_the_rule_book_is_current():
+    committed = (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rulebook(Knowledge.load(DEFAULT_ONTOLOGY)), \
+        "regenerate: python -m netkg.maintenance.rulebook docs/rules.md"
+
+
+def test_a_new_rule_is_a_pure_addition_to_the_rule_book(graph):
+    before = rulebook(Knowledge(graph))
+    extended = Graph()
+    for pfx, ns in graph.namespaces():
+        extended.bind(pfx, ns)
+    for triple in graph:
+        extended.add(triple)
+    extended.parse(data=NEW_RULE, format="turtle")
+    after = rulebook(Knowledge(extended))
+    assert "test rule: everolimus in later lines" in after
+    assert _removed_lines(before, after) == []
 
 
 def _git_available() -> bool:
