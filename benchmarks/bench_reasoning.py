@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from netkg.cases.record import to_facts, validate_case
+from netkg.cases.conversion import to_facts
+from netkg.cases.reader import validate_case
 from netkg.maintenance.generate import generate_cases
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.fast import FastReasoner

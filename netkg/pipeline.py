@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from netkg.cases.record import CaseInputError, CaseRecord, load_case, to_facts, validate_case
+from netkg.cases.conversion import to_facts
+from netkg.cases.reader import load_case, validate_case
+from netkg.cases.record import CaseInputError, CaseRecord
 from netkg.cases.facts import CaseFacts
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import Classification, make_reasoner

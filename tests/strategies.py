@@ -1,7 +1,7 @@
 """Hypothesis strategies for patient cases as they arrive in a case file.
 
 Every strategy here produces a *parsed* case (a dict as ``json.loads`` or
-``yaml.safe_load`` would return it) that :func:`netkg.cases.record.validate_case`
+``yaml.safe_load`` would return it) that :func:`netkg.cases.reader.validate_case`
 accepts: every field may be present, omitted or explicitly unknown, and the
 cross-field rules of the case model (poorly differentiated means high grade,
 liver burden only with liver metastases, ...) are respected by construction
@@ -20,7 +20,7 @@ from typing import Any, Optional
 from hypothesis import strategies as st
 
 from netkg.cases import codes
-from netkg.cases.record import validate_case
+from netkg.cases.reader import validate_case
 from netkg.maintenance.generate import drop_field
 
 PRIMARY_SITES = sorted(codes.PRIMARY_SITES)

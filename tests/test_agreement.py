@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 from rdflib import URIRef
 
-from netkg.cases.record import validate_case, to_facts
+from netkg.cases.conversion import to_facts
+from netkg.cases.reader import validate_case
 from netkg.cases.facts import CaseFacts
 from netkg.maintenance.generate import (
     DIFFERENTIATIONS,

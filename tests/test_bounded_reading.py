@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import netkg.cases.record
-from netkg.cases.record import CaseInputError, read_cases
+import netkg.cases.reader
+from netkg.cases.reader import read_cases
+from netkg.cases.record import CaseInputError
 from netkg.cli import main
 
 CASE = {"id": "dup", "tumour": {"primary_site": "ileum"}}
@@ -73,7 +74,7 @@ def test_a_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_yaml_value_limit_counts_values_not_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(netkg.cases.record, "MAX_YAML_VALUES", 50)
+    monkeypatch.setattr(netkg.cases.reader, "MAX_YAML_VALUES", 50)
     path = tmp_path / "list.yaml"
     path.write_text("".join(f"- {{id: c{n}, tumour: {{primary_site: ileum}}}}\n" for n in range(10)))
     assert "more than 50 values" in file_error(path)
@@ -83,7 +84,7 @@ def test_the_yaml_value_limit_counts_values_not_bytes(tmp_path: Path, monkeypatc
 
 @pytest.mark.parametrize("suffix", [".json", ".yaml"])
 def test_a_list_holds_at_most_the_case_limit(suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(netkg.cases.record, "MAX_CASES_PER_FILE", 5)
+    monkeypatch.setattr(netkg.cases.reader, "MAX_CASES_PER_FILE", 5)
     path = tmp_path / f"batch{suffix}"
     path.write_text(json.dumps([{**CASE, "id": f"c{n}"} for n in range(6)]))
     kind = "JSON" if suffix == ".json" else "YAML"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from netkg.cases.record import validate_case
+from netkg.cases.reader import validate_case
 from netkg.cli import main
 
 BASE: dict[str, Any] = {

@@ -14,7 +14,7 @@ import pytest
 from rdflib import URIRef
 
 from netkg.cases import course
-from netkg.cases.record import load_case, validate_case
+from netkg.cases.reader import load_case, validate_case
 from netkg.pipeline import knowledge, recommend
 from netkg.report.writers import to_text
 from netkg.report.model import Report

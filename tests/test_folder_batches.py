@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from netkg.cases.record import CaseInputError, read_cases
+from netkg.cases.reader import read_cases
+from netkg.cases.record import CaseInputError
 from netkg.cli import main
 
 

@@ -1,7 +1,7 @@
 """Bounded fuzzing of the case reader: nothing but the documented errors, whatever the input.
 
 Random bytes, random JSON-like values and mutated valid cases go through
-:func:`netkg.cases.record.validate_case` and :func:`netkg.cases.record.read_cases`; the only
+:func:`netkg.cases.reader.validate_case` and :func:`netkg.cases.reader.read_cases`; the only
 acceptable outcomes are a :class:`CaseResult` (valid, or carrying
 :class:`CaseError`\\ s) and a :class:`CaseInputError`.  The whole module is
 bounded to about 36 seconds (``FUZZ_SECONDS`` per test);
@@ -21,7 +21,9 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from netkg.cases.record import CaseError, CaseInputError, CaseRecord, CaseResult, read_cases, to_facts, validate_case
+from netkg.cases.conversion import to_facts
+from netkg.cases.reader import read_cases, validate_case
+from netkg.cases.record import CaseError, CaseInputError, CaseRecord, CaseResult
 
 from strategies import cases
 
@@ -176,13 +178,13 @@ def _plain(value: Any) -> bool:
 def _yaml_scalars(box: TimeBox, scalars: list[str], loader: str) -> None:
     """Whatever YAML 1.1 would make of a value, the case reader builds only plain JSON-like values (or refuses)."""
     box.tick()
-    import netkg.cases.record
+    import netkg.cases.reader
 
     text = "id: f1\ntumour:\n  primary_site: ileum\n" + "".join(f"  k{n}: {s}\n" for n, s in enumerate(scalars)) + \
         "list: [" + ", ".join(s for s in scalars if not s.startswith(("<<", "&", "*"))) + "]\n"
-    chosen = netkg.cases.record._PyCaseLoader if loader == "python" else netkg.cases.record._CaseLoader
+    chosen = netkg.cases.reader._PyCaseLoader if loader == "python" else netkg.cases.reader._CaseLoader
     try:
-        value = netkg.cases.record._load_yaml(text, chosen)
+        value = netkg.cases.reader._load_yaml(text, chosen)
     except (yaml.YAMLError, ValueError, RecursionError):
         return
     assert _plain(value), value

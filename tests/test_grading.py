@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from netkg.cases.record import to_facts, validate_case
+from netkg.cases.conversion import to_facts
+from netkg.cases.reader import validate_case
 from netkg.reasoning import make_reasoner
 from netkg.report.model import build_report
 from netkg.vocabulary import NETKG

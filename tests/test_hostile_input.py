@@ -15,8 +15,9 @@ from typing import Any, Optional
 
 import pytest
 
-import netkg.cases.record
-from netkg.cases.record import CaseError, CaseInputError, load_case, read_cases, validate_case
+import netkg.cases.reader
+from netkg.cases.reader import load_case, read_cases, validate_case
+from netkg.cases.record import CaseError, CaseInputError
 from netkg.cli import main
 
 GOOD: dict[str, Any] = {
@@ -207,7 +208,7 @@ def test_validate_case_reports_the_case_id_field_and_allowed_values() -> None:
     assert result.record is None
     (error,) = result.errors
     assert (error.source, error.case_id, error.field) == ("ward-7.yaml", "good-1", "tumour.primary_site")
-    for site in netkg.cases.record.codes.PRIMARY_SITES:
+    for site in netkg.cases.codes.PRIMARY_SITES:
         assert f"'{site}'" in error.message
 
 
@@ -218,7 +219,7 @@ def test_validate_case_rejects_non_mappings(data: Any) -> None:
 
 
 def test_huge_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(netkg.cases.record, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(netkg.cases.reader, "MAX_FILE_BYTES", 1024)
     path = tmp_path / "huge.json"
     path.write_text(json.dumps([case(id=f"c{n}") for n in range(50)]))
     with pytest.raises(CaseInputError) as raised:
@@ -259,7 +260,7 @@ def test_duplicate_ids_across_files_of_a_folder(tmp_path: Path) -> None:
 
 def test_check_unique_ids_keeps_unique_cases() -> None:
     results = [validate_case(case(id=i), f"s{n}") for n, i in enumerate(["a", "b", "a", "c"])]
-    checked = netkg.cases.record.check_unique_ids(results)
+    checked = netkg.cases.reader.check_unique_ids(results)
     assert [r.record.id if r.record else None for r in checked] == [None, "b", None, "c"]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from netkg.cases.record import validate_case
+from netkg.cases.reader import validate_case
 from netkg.knowledge.ontology import Knowledge
 from netkg.pipeline import recommend
 from netkg.cases.plausibility import DataWarning, implausibilities

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 
 from netkg import pipeline
-from netkg.cases.record import CaseRecord, to_facts, validate_case
+from netkg.cases.conversion import to_facts
+from netkg.cases.reader import validate_case
+from netkg.cases.record import CaseRecord
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import make_reasoner
 from netkg.report.model import build_report

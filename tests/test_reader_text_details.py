@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from netkg.cases.record import CaseInputError, load_case, read_cases
+from netkg.cases.reader import load_case, read_cases
+from netkg.cases.record import CaseInputError
 
 
 def case_json(case_id: str, **tumour: object) -> str:

@@ -13,7 +13,7 @@ from netkg.registry.store import EmbeddedStore, RemoteStore, graph_to_nquads, nt
 from netkg.vocabulary import NETKG, NKR, ONTOLOGY_GRAPH, RDF, case_iri
 
 from _storedata import EXAMPLE
-from netkg.cases.record import load_case
+from netkg.cases.reader import load_case
 from netkg.pipeline import knowledge, reason_records
 
 

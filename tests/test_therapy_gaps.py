@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from netkg import vocabulary as V
-from netkg.cases.record import load_case, validate_case
+from netkg.cases.reader import load_case, validate_case
 from netkg.knowledge.ontology import Knowledge
 from netkg.pipeline import Reasoned, reason_records
 from netkg.report.therapy_gaps import FAMILIES, STATUSES, FamilyStatus, family_status

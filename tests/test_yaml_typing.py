@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import netkg.cases.record
-from netkg.cases.record import CaseError, CaseInputError, load_case, read_cases
+import netkg.cases.reader
+from netkg.cases.reader import load_case, read_cases
+from netkg.cases.record import CaseError, CaseInputError
 from netkg.cli import main
 
 
@@ -27,7 +28,7 @@ from netkg.cli import main
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs with the default loader (libyaml's parser when installed) and the pure-Python one."""
     if request.param == "python":
-        monkeypatch.setattr(netkg.cases.record, "_CaseLoader", netkg.cases.record._PyCaseLoader)
+        monkeypatch.setattr(netkg.cases.reader, "_CaseLoader", netkg.cases.reader._PyCaseLoader)
 
 CASE_YAML = "id: y1\nage: 60\ntumour:\n  primary_site: ileum\n  differentiation: well\n  {field}: {value}\n"
 
@@ -146,7 +147,7 @@ def test_json_text_read_as_yaml_gives_the_same_value(value: Any) -> None:
     """JSON is YAML 1.2: the same text must give the same value through either reader.
 
     (Text is written as characters, not as \\u escapes: YAML has no UTF-16 surrogate-pair escapes.)"""
-    from netkg.cases.record import _load_yaml, _parse_json
+    from netkg.cases.reader import _load_yaml, _parse_json
 
     text = json.dumps({"v": value}, ensure_ascii=False)
     assert _same(_load_yaml(text), _parse_json(text))

@@ -1,66 +1,43 @@
-"""Read and validate patient cases, and turn them into ontology individuals.
+"""The patient case model: a case's fields, their types and the consistency rules between them.
 
-A case file is JSON, YAML or JSON Lines (one case per line); a JSON/YAML
-file may hold one case or a list of cases.  Every problem is reported as a
-:class:`CaseError` naming the case, the field and what is allowed; nothing
-is guessed.  See ``docs/case-format.md`` for the full format.
+The fields' ranges, patterns and descriptions come from the field table
+(:mod:`netkg.cases.fields`); the types here repeat the table's for the type checker
+(``tests/test_case_fields.py`` keeps the two equal).  The validators reject facts
+that cannot be true together, each with the field it names (:class:`Contradiction`).
+Reading files is :mod:`netkg.cases.reader`; the OWL facts are :mod:`netkg.cases.conversion`.
 """
 
 from __future__ import annotations
 
-import errno
-import itertools
-import json
-import math
-import os
-import re
-import stat
 from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal as Lit, Optional
+from typing import Any, Literal as Lit, Optional
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from rdflib import Literal
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from netkg.cases import codes
-from netkg.cases import course
-from netkg.cases.facts import CaseFacts
+from netkg.cases.fields import FIELDS, model_field
 from netkg.errors import InputError
-from netkg.vocabulary import NETKG, XSD, case_iri, tumour_iri
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
-MAX_NESTING = 20
-MAX_NODES = 10_000  # values in one case; bounds the work spent on YAML alias bombs and the like
-CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
-MAX_YAML_VALUES = 1_000_000  # nodes in one YAML file, every alias counted each time it is used
-MAX_CASES_PER_FILE = 100_000  # cases in one JSON or YAML list; JSON Lines files are bounded by MAX_FILE_BYTES only
-SHOWN_PLACES = 3  # other places a duplicate-id message names
-JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-CASE_SUFFIXES = frozenset({".json", ".yaml", ".yml"}) | JSON_LINES_SUFFIXES
 PROGRESSIVE_MAX_MONTHS_STABLE = 24  # disease stable this long is not progressive
 RAPID_MAX_MONTHS_STABLE = 12  # nor rapidly progressing after this long
 
 
-def _choices(mapping: dict[str, Any]) -> Any:
-    return Lit[tuple(mapping)]  # type: ignore[valid-type]
+def _choices(path: str) -> Any:
+    """The allowed codes of the field at ``path`` as a type (its JSON Schema is their enum)."""
+    allowed = FIELDS[path].allowed
+    assert allowed is not None, path
+    return Lit[tuple(allowed)]  # type: ignore[valid-type]
 
 
-PrimarySite = _choices(codes.PRIMARY_SITES)
-MetastaticSite = _choices(codes.METASTATIC_SITES)
-Differentiation = _choices(codes.DIFFERENTIATION)
-SSTRStatus = _choices(codes.SSTR_STATUS)
-DiseaseCourse = _choices(codes.DISEASE_COURSE)
-Syndrome = _choices(codes.SYNDROMES)
-Complication = _choices(codes.PRIMARY_COMPLICATIONS)
-TherapyCode = _choices(codes.THERAPIES)
-TreatmentIntent = _choices(codes.TREATMENT_INTENTS)
-TreatmentOutcome = _choices(codes.TREATMENT_OUTCOMES)
-DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
-
-
-_LIST_CODES = {"metastatic_sites": codes.METASTATIC_SITES, "primary_complications": codes.PRIMARY_COMPLICATIONS}
+PrimarySite = _choices("tumour.primary_site")
+MetastaticSite = _choices("metastatic_sites")
+Differentiation = _choices("tumour.differentiation")
+SSTRStatus = _choices("tumour.sstr_status")
+DiseaseCourse = _choices("disease_course")
+Syndrome = _choices("tumour.syndrome")
+Complication = _choices("primary_complications")
+TherapyCode = _choices("treatment_history.therapy")
+TreatmentIntent = _choices("treatment_history.intent")
+TreatmentOutcome = _choices("treatment_history.outcome")
 
 
 class _Strict(BaseModel):
@@ -72,64 +49,62 @@ class _Strict(BaseModel):
 class TumourRecord(_Strict):
     """The pathology and imaging facts about the neoplasm."""
 
-    primary_site: PrimarySite  # type: ignore[valid-type]
-    differentiation: Differentiation = "unknown"  # type: ignore[valid-type]
-    ki67: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=100, description="Ki-67 index in percent")
-    mitotic_count: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=1000, description="mitoses per 2 mm2")
-    sstr_status: SSTRStatus = "unknown"  # type: ignore[valid-type]
-    functioning: Optional[bool] = None
-    syndrome: Optional[Syndrome] = None  # type: ignore[valid-type]
+    primary_site: PrimarySite = model_field("tumour.primary_site")  # type: ignore[valid-type]
+    differentiation: Differentiation = model_field("tumour.differentiation")  # type: ignore[valid-type]
+    ki67: Optional[float] = model_field("tumour.ki67")
+    mitotic_count: Optional[float] = model_field("tumour.mitotic_count")
+    sstr_status: SSTRStatus = model_field("tumour.sstr_status")  # type: ignore[valid-type]
+    functioning: Optional[bool] = model_field("tumour.functioning")
+    syndrome: Optional[Syndrome] = model_field("tumour.syndrome")  # type: ignore[valid-type]
 
 
 class LiverBurden(_Strict):
     """Extent of liver metastases."""
 
-    lesion_count: Optional[int] = Field(None, ge=1, le=1000)
-    largest_lesion_cm: Optional[float] = Field(None, allow_inf_nan=False, gt=0, le=50)
-    involvement_percent: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=100)
-    resectable: Optional[bool] = None
-    resectable_after_downsizing: Optional[bool] = Field(
-        None, description="the surgeons judge unresectable liver metastases resectable if they shrink (K050)")
+    lesion_count: Optional[int] = model_field("liver.lesion_count")
+    largest_lesion_cm: Optional[float] = model_field("liver.largest_lesion_cm")
+    involvement_percent: Optional[float] = model_field("liver.involvement_percent")
+    resectable: Optional[bool] = model_field("liver.resectable")
+    resectable_after_downsizing: Optional[bool] = model_field("liver.resectable_after_downsizing")
 
 
 class TreatmentLine(_Strict):
     """One therapy the patient has received (or is receiving), why, and how it ended."""
 
-    therapy: TherapyCode  # type: ignore[valid-type]
-    intent: TreatmentIntent  # type: ignore[valid-type]
-    outcome: TreatmentOutcome  # type: ignore[valid-type]
-    start: Optional[str] = Field(None, pattern=DATE_PATTERN, description="YYYY-MM or YYYY-MM-DD")
-    end: Optional[str] = Field(None, pattern=DATE_PATTERN, description="YYYY-MM or YYYY-MM-DD")
+    therapy: TherapyCode = model_field("treatment_history.therapy")  # type: ignore[valid-type]
+    intent: TreatmentIntent = model_field("treatment_history.intent")  # type: ignore[valid-type]
+    outcome: TreatmentOutcome = model_field("treatment_history.outcome")  # type: ignore[valid-type]
+    start: Optional[str] = model_field("treatment_history.start")
+    end: Optional[str] = model_field("treatment_history.end")
 
 
 class CaseRecord(_Strict):
     """One patient case as submitted.  Omitted fields are unknown, never assumed."""
 
-    id: str = Field(..., pattern=CASE_ID_PATTERN)
-    age: Optional[int] = Field(None, ge=0, le=120)
-    ecog: Optional[int] = Field(None, ge=0, le=4)
-    tumour: TumourRecord
-    metastatic_sites: Optional[list[MetastaticSite]] = None  # type: ignore[valid-type]
-    liver: Optional[LiverBurden] = None
-    resectable_burden_percent: Optional[float] = Field(None, allow_inf_nan=False, ge=0, le=100)
-    disease_course: DiseaseCourse = "unknown"  # type: ignore[valid-type]
-    rapid_progression: Optional[bool] = None
-    months_stable: Optional[int] = Field(None, ge=0, le=600)
-    treatment_history: Optional[list[TreatmentLine]] = Field(
-        None, max_length=50, description="every prior or current therapy; [] = treatment-naive; omitted = not recorded")
-    primary_resected: Optional[bool] = None
-    pancreatoduodenectomy: Optional[bool] = None
-    complete_resection: Optional[bool] = None
-    primary_complications: Optional[list[Complication]] = None  # type: ignore[valid-type]
+    id: str = model_field("id")
+    age: Optional[int] = model_field("age")
+    ecog: Optional[int] = model_field("ecog")
+    tumour: TumourRecord = model_field("tumour")
+    metastatic_sites: Optional[list[MetastaticSite]] = model_field("metastatic_sites")  # type: ignore[valid-type]
+    liver: Optional[LiverBurden] = model_field("liver")
+    resectable_burden_percent: Optional[float] = model_field("resectable_burden_percent")
+    disease_course: DiseaseCourse = model_field("disease_course")  # type: ignore[valid-type]
+    rapid_progression: Optional[bool] = model_field("rapid_progression")
+    months_stable: Optional[int] = model_field("months_stable")
+    treatment_history: Optional[list[TreatmentLine]] = model_field("treatment_history")
+    primary_resected: Optional[bool] = model_field("primary_resected")
+    pancreatoduodenectomy: Optional[bool] = model_field("pancreatoduodenectomy")
+    complete_resection: Optional[bool] = model_field("complete_resection")
+    primary_complications: Optional[list[Complication]] = model_field("primary_complications")  # type: ignore[valid-type]
 
     @field_validator("metastatic_sites", "primary_complications", mode="after")
     @classmethod
     def _canonical_order(cls, value: Optional[list[str]], info: Any) -> Optional[list[str]]:
-        """These lists are sets: keep them in the order of :mod:`netkg.cases.codes`, so the order
+        """These lists are sets: keep them in the order of their allowed codes (:mod:`netkg.cases.codes`), so the order
         they arrive in never changes the record, its facts or its report."""
         if value is None:
             return None
-        order = list(_LIST_CODES[info.field_name])
+        order = list(FIELDS[info.field_name].allowed or ())
         return sorted(value, key=lambda code: (order.index(code), code))
 
     @model_validator(mode="after")
@@ -137,33 +112,33 @@ class CaseRecord(_Strict):
         t = self.tumour
         high_mitoses = t.mitotic_count is not None and t.mitotic_count > 20
         if t.differentiation == "poor" and t.ki67 is not None and t.ki67 <= 20 and not high_mitoses:
-            raise _Contradiction("tumour.ki67", "a poorly differentiated carcinoma is high grade (K004): Ki-67 must be above 20%, "
+            raise Contradiction("tumour.ki67", "a poorly differentiated carcinoma is high grade (K004): Ki-67 must be above 20%, "
                                  "or the mitotic count above 20; review the pathology")
         sites = self.metastatic_sites
         if sites is not None and len(set(sites)) != len(sites):
-            raise _Contradiction("metastatic_sites", "each site may be listed once")
+            raise Contradiction("metastatic_sites", "each site may be listed once")
         if self.liver is not None and (sites is None or "liver" not in sites):
-            raise _Contradiction("liver", "liver burden is given but metastatic_sites does not list 'liver'")
+            raise Contradiction("liver", "liver burden is given but metastatic_sites does not list 'liver'")
         if self.primary_resected and self.primary_complications:
-            raise _Contradiction("primary_complications", "the primary is recorded as resected, so it cannot be symptomatic")
+            raise Contradiction("primary_complications", "the primary is recorded as resected, so it cannot be symptomatic")
         if self.complete_resection and self.primary_resected is False:
-            raise _Contradiction("complete_resection", "complete resection requires primary_resected to be true")
+            raise Contradiction("complete_resection", "complete resection requires primary_resected to be true")
         if t.syndrome is not None and t.functioning is False:
-            raise _Contradiction("tumour.syndrome", "a hormonal syndrome requires functioning to be true (or omitted)")
+            raise Contradiction("tumour.syndrome", "a hormonal syndrome requires functioning to be true (or omitted)")
         if self.rapid_progression and self.disease_course != "progressive":
-            raise _Contradiction("rapid_progression", "rapid progression requires disease_course 'progressive'")
+            raise Contradiction("rapid_progression", "rapid progression requires disease_course 'progressive'")
         self._consistent_course()
         self._consistent_surgery()
         if self.primary_complications is not None and len(set(self.primary_complications)) != len(self.primary_complications):
-            raise _Contradiction("primary_complications", "each complication may be listed once")
+            raise Contradiction("primary_complications", "each complication may be listed once")
         for n, line in enumerate(self.treatment_history or ()):
             if line.outcome == "syndrome_uncontrolled" and line.intent != "syndrome_control":
-                raise _Contradiction(f"treatment_history.{n}.outcome",
+                raise Contradiction(f"treatment_history.{n}.outcome",
                                      "'syndrome_uncontrolled' is the outcome of a therapy given with intent 'syndrome_control'")
             if line.start and line.end and line.end < line.start:
-                raise _Contradiction(f"treatment_history.{n}.end", "the end date is before the start date")
+                raise Contradiction(f"treatment_history.{n}.end", "the end date is before the start date")
             if line.outcome == "ongoing" and line.end:
-                raise _Contradiction(f"treatment_history.{n}.end", "an ongoing therapy has no end date")
+                raise Contradiction(f"treatment_history.{n}.end", "an ongoing therapy has no end date")
         return self
 
     def _consistent_course(self) -> None:
@@ -171,30 +146,32 @@ class CaseRecord(_Strict):
         if months is None:
             return
         if self.rapid_progression and months >= RAPID_MAX_MONTHS_STABLE:
-            raise _Contradiction("months_stable", f"rapid progression with {months} months stable: disease stable for "
+            raise Contradiction("months_stable", f"rapid progression with {months} months stable: disease stable for "
                                                   f"{RAPID_MAX_MONTHS_STABLE} months or more is not progressing rapidly; correct one of them")
         if self.disease_course == "progressive" and months >= PROGRESSIVE_MAX_MONTHS_STABLE:
-            raise _Contradiction("months_stable", f"disease_course 'progressive' with {months} months stable: disease stable "
+            raise Contradiction("months_stable", f"disease_course 'progressive' with {months} months stable: disease stable "
                                                   f"for {PROGRESSIVE_MAX_MONTHS_STABLE} months or more is not progressive; "
                                                   "correct one of them")
 
     def _consistent_surgery(self) -> None:
         unknown_primary = self.tumour.primary_site == "unknown"
         if unknown_primary and self.primary_resected:
-            raise _Contradiction("primary_resected", "the primary site is unknown, so the primary cannot have been resected; "
+            raise Contradiction("primary_resected", "the primary site is unknown, so the primary cannot have been resected; "
                                                      "if surgery found it, record its site")
         if unknown_primary and self.complete_resection:
-            raise _Contradiction("complete_resection", "the primary site is unknown, so not all disease can have been resected; "
+            raise Contradiction("complete_resection", "the primary site is unknown, so not all disease can have been resected; "
                                                        "if surgery found the primary, record its site")
         if self.complete_resection and self.liver is not None and self.liver.resectable is False:
-            raise _Contradiction("complete_resection", "complete resection means all known disease was resected, but the "
+            raise Contradiction("complete_resection", "complete resection means all known disease was resected, but the "
                                                        "liver metastases are recorded as not resectable (liver.resectable false)")
         if self.pancreatoduodenectomy and self.primary_resected is False and self.tumour.primary_site == "duodenum":
-            raise _Contradiction("pancreatoduodenectomy", "a pancreatoduodenectomy removes the duodenum, so a duodenal primary "
+            raise Contradiction("pancreatoduodenectomy", "a pancreatoduodenectomy removes the duodenum, so a duodenal primary "
                                                           "cannot still be in place (primary_resected false); correct one of them")
 
 
-class _Contradiction(ValueError):
+class Contradiction(ValueError):
+    """Facts of a case that cannot be true together; ``field`` is the one to correct."""
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
@@ -230,614 +207,3 @@ class CaseResult:
     source: str
     record: Optional[CaseRecord]
     errors: tuple[CaseError, ...] = ()
-
-
-_ALLOWED_FIELDS = {
-    "": sorted(CaseRecord.model_fields),
-    "tumour": sorted(TumourRecord.model_fields),
-    "liver": sorted(LiverBurden.model_fields),
-    "treatment_history": sorted(TreatmentLine.model_fields),
-}
-
-
-_REQUIRED_HINT = {
-    "id": ": the case id, 1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit",
-    "tumour": f": a mapping with at least primary_site; allowed fields: {', '.join(sorted(TumourRecord.model_fields))}",
-    "tumour.primary_site": f"; one of: {', '.join(codes.PRIMARY_SITES)}",
-}
-
-
-def _explain(err: dict[str, Any]) -> tuple[str, str]:
-    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
-    kind = err["type"]
-    got = err.get("input")
-    if kind == "extra_forbidden" and loc == "prior_therapies":
-        return loc, ("replaced by 'treatment_history': give each therapy as {therapy, intent, outcome}, e.g. "
-                     "treatment_history: [{therapy: lanreotide, intent: antitumour, outcome: progressed}]; "
-                     "[] for a treatment-naive patient (see docs/case-format.md)")
-    if kind == "extra_forbidden":
-        parent = loc.rsplit(".", 1)[0] if "." in loc else ""
-        parent = ".".join(part for part in parent.split(".") if not part.isdigit())
-        return loc, f"unknown field; allowed fields here: {', '.join(_ALLOWED_FIELDS.get(parent, []))}"
-    if kind == "missing":
-        return loc, "this field is required" + _REQUIRED_HINT.get(loc, "")
-    if kind == "string_pattern_mismatch":
-        return loc, "must be 1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"
-    text = err["msg"]
-    if kind in ("literal_error", "finite_number") or kind.endswith("_type") or kind.startswith(("greater", "less")):
-        shown = json.dumps(got)[:60] if not isinstance(got, (dict, list)) else type(got).__name__
-        text = f"{text} (got {shown}){_number_hint(got)}"
-    return loc, text
-
-
-def _number_hint(got: Any) -> str:
-    """Why a text that looks like a number was not read as one (empty for any other value)."""
-    if not isinstance(got, str):
-        return ""
-    if _LEADING_ZERO_TEXT.fullmatch(got):
-        return f"; {got} has a leading zero, which YAML 1.1 reads as an octal number: write it without the leading zero"
-    if _FLOAT_TEXT.fullmatch(got) and isinstance(_decimal_number(got), str):
-        return "; a number cannot be held exactly with this many digits (about 15 significant digits are kept): round it"
-    return ""
-
-
-def validate_case(data: Any, source: str = "<input>") -> CaseResult:
-    """Validate one case given as a parsed JSON/YAML object."""
-    case_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
-    if not isinstance(data, dict):
-        return CaseResult(source, None, (CaseError(source, None, "(case)", f"a case must be a mapping of fields, got {type(data).__name__}"),))
-    if _size(data) > MAX_NODES:
-        return CaseResult(source, None, (CaseError(source, case_id, "(case)",
-                                                   f"more than {MAX_NODES} values in one case; a case is a small mapping of fields"),))
-    if _depth(data) > MAX_NESTING:
-        return CaseResult(source, None, (CaseError(source, case_id, "(case)", f"nesting deeper than {MAX_NESTING} levels"),))
-    try:
-        return CaseResult(source, CaseRecord.model_validate(data))
-    except ValidationError as exc:
-        errors = []
-        for err in exc.errors():
-            ctx_error = (err.get("ctx") or {}).get("error")
-            if isinstance(ctx_error, _Contradiction):
-                errors.append(CaseError(source, case_id, ctx_error.field, f"contradictory facts: {ctx_error.message}"))
-                continue
-            field, message = _explain(err)
-            errors.append(CaseError(source, case_id, field or "(case)", message))
-        return CaseResult(source, None, tuple(errors))
-
-
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_NESTING:
-        return level
-    if isinstance(value, dict):
-        return max([_depth(v, level + 1) for v in value.values()] or [level])
-    if isinstance(value, list):
-        return max([_depth(v, level + 1) for v in value] or [level])
-    return level
-
-
-def _size(value: Any) -> int:
-    """How many values ``value`` holds, counting shared (aliased) values every time; stops past the limit."""
-    count = 0
-    stack = [value]
-    while stack and count <= MAX_NODES:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return count
-
-
-def check_unique_ids(results: Iterable[CaseResult]) -> list[CaseResult]:
-    """Reject every case whose id is used by more than one case of the batch.
-
-    A report must name exactly one case, so no occurrence of a duplicate id is
-    kept; the error names the id, how often it is used and the first few other
-    places (the message stays short however many copies there are).
-    """
-    results = list(results)
-    where: dict[str, list[str]] = {}
-    for r in results:
-        if r.record is not None:
-            where.setdefault(r.record.id, []).append(r.source)
-    out = []
-    for r in results:
-        places = where.get(r.record.id, []) if r.record is not None else []
-        if len(places) > 1:
-            assert r.record is not None
-            out.append(CaseResult(r.source, None, (CaseError(
-                r.source, r.record.id, "id",
-                f"duplicate case id '{r.record.id}' used {len(places):,} times (also at {_other_places(places, r.source)}); "
-                "every case in a batch needs its own id"),)))
-        else:
-            out.append(r)
-    return out
-
-
-def _other_places(places: list[str], here: str) -> str:
-    """The first ``SHOWN_PLACES`` of ``places`` other than ``here``, and how many more there are."""
-    others = len(places) - 1
-    shown = list(itertools.islice((p for p in places if p != here), SHOWN_PLACES)) or [here]
-    if others > len(shown):
-        return f"{', '.join(shown)} and {others - len(shown):,} more"
-    return ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
-
-
-def read_cases(path: str | Path) -> Iterator[CaseResult]:
-    """Yield every case of a file or folder (``.json``, ``.jsonl``, ``.ndjson``, ``.yaml``, ``.yml``), valid or not.
-
-    Cases sharing an id are all rejected (:func:`check_unique_ids`).  Raises
-    :class:`CaseInputError` only when a single file given by name cannot be read
-    or parsed at all; in a folder such a file becomes one rejected
-    :class:`CaseResult` (source: the file) and the other files are still read.
-    """
-    path = Path(path)
-    if path.is_dir():
-        results = [r for file in _case_files(path) for r in _read_in_batch(file)]
-    else:
-        results = list(_read_file(path))
-    yield from check_unique_ids(results)
-
-
-def _case_files(folder: Path) -> list[Path]:
-    """Every case file under ``folder`` (symbolic links to folders are not followed; folders named x.yaml are folders)."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in CASE_SUFFIXES and not p.is_dir())
-
-
-def _read_in_batch(file: Path) -> list[CaseResult]:
-    """The cases of one file of a folder; a file that cannot be read is one rejected result."""
-    try:
-        return list(_read_file(file))
-    except CaseInputError as exc:
-        return [CaseResult(str(file), None, tuple(exc.errors))]
-
-
-def _bytes_text(n: int) -> str:
-    for unit, size in (("MiB", 2**20), ("KiB", 2**10)):
-        if n >= size:
-            return f"{n / size:g} {unit}"
-    return f"{n} bytes"
-
-
-def _file_error(source: str, message: str) -> CaseInputError:
-    return CaseInputError([CaseError(source, None, "(file)", message)])
-
-
-def _read_text(file: Path) -> str:
-    """The text of a regular file of at most ``MAX_FILE_BYTES`` (a leading byte order mark dropped).
-
-    Opened without blocking and checked on the open descriptor, so a FIFO, a
-    device such as /dev/zero or a folder is refused instead of read.
-    """
-    source = str(file)
-    try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise _file_error(source, "broken symbolic link: its target does not exist" if file.is_symlink() else "no such file") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise _file_error(source, "symbolic link loop: the link never reaches a file") from None
-        raise _file_error(source, f"cannot be opened ({exc.strerror or exc.__class__.__name__})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise _file_error(source, "is a folder, not a case file")
-        if not stat.S_ISREG(info.st_mode):
-            raise _file_error(source, "not a regular file (a device, pipe or socket); give a case file")
-        too_big = _file_error(source, f"file larger than {_bytes_text(MAX_FILE_BYTES)}; split it")
-        if info.st_size > MAX_FILE_BYTES:
-            raise too_big
-        try:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise _file_error(source, f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise too_big
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _file_error(source, "cannot be read as UTF-8 text (UnicodeDecodeError)") from None
-
-
-def _read_file(file: Path) -> Iterator[CaseResult]:
-    source = str(file)
-    text = _read_text(file)
-    suffix = file.suffix.lower()
-    if suffix in JSON_LINES_SUFFIXES:
-        yield from _read_lines(text, source)
-        return
-    kind = "JSON" if suffix == ".json" else "YAML"
-    if not text.strip():
-        raise _file_error(source, f"empty file; expected one case (a {kind} mapping of fields) or a list of cases")
-    try:
-        data = _parse_json(text) if suffix == ".json" else _load_yaml(text)
-    except _TooManyValues:
-        raise _file_error(source, f"more than {MAX_YAML_VALUES:,} values (an alias counts as often as it is used); "
-                                  "split the file or use JSON Lines") from None
-    except _RecursiveAlias:
-        raise _file_error(source, "a value contains itself through an alias (a recursive alias); give each value in full") from None
-    except (ValueError, yaml.YAMLError, RecursionError) as exc:
-        raise _file_error(source, f"malformed {kind}: {_parse_problem(exc)}") from None
-    items = data if isinstance(data, list) else [data]
-    if len(items) > MAX_CASES_PER_FILE:
-        raise _file_error(source, f"more than {MAX_CASES_PER_FILE:,} cases in one {kind} file; "
-                                  "split it or use JSON Lines (one case per line)")
-    for n, item in enumerate(items):
-        yield validate_case(item, source if len(items) == 1 else f"{source}[{n}]")
-
-
-def _read_lines(text: str, source: str) -> Iterator[CaseResult]:
-    """The cases of a JSON Lines file: lines end at \\n only (U+2028 and U+0085 are characters inside a line)."""
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{source}:{n}"
-        try:
-            data = _parse_json(line)
-        except (ValueError, RecursionError) as exc:
-            yield CaseResult(where, None, (CaseError(where, None, "(line)", f"malformed JSON: {_parse_problem(exc)}"),))
-            continue
-        yield validate_case(data, where)
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-class _TooManyValues(Exception):
-    """A YAML document that would expand to more than ``MAX_YAML_VALUES`` values."""
-
-
-class _RecursiveAlias(Exception):
-    """A YAML value that contains itself through an alias (it would expand forever)."""
-
-
-def _unique_pairs(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
-    out: dict[Any, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(f"field '{key}' is given twice in one mapping; give each field once")
-        out[key] = value
-    return out
-
-
-# Numbers as JSON writes them: decimal only, no leading zero, no '+', no '_'.  YAML plain
-# scalars are numbers only in this notation (YAML 1.2 core schema, restricted to JSON's numbers).
-_INT_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_FLOAT_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-_SPECIAL_FLOAT_TEXT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_BOOL_TEXT = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_BOOL_PATTERN = re.compile("|".join(_BOOL_TEXT))
-_NULL_TEXT = re.compile(r"~|null|Null|NULL|")
-_NUMBER_START = frozenset("-+.0123456789")
-_YAML_TAG = "tag:yaml.org,2002:"
-_LEADING_ZERO_TEXT = re.compile(r"-?0[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-
-
-def _decimal_number(text: str) -> float | str:
-    """A decimal number text as a float, or the text itself when a float would change its value.
-
-    ``20.00000000000000001`` would silently become 20; kept as text, the
-    strict model rejects it with the field named.  Values too large for a
-    float stay infinite (and are refused as not finite).
-    """
-    value = float(text)
-    if math.isfinite(value) and Decimal(text) != Decimal(repr(value)):
-        return text
-    return value
-
-
-def _parse_json(text: str) -> Any:
-    return json.loads(text, object_pairs_hook=_unique_pairs, parse_float=_decimal_number)
-
-
-class _CaseConstructor(yaml.constructor.SafeConstructor):
-    """Builds only plain values (mappings, lists, text, decimal numbers, booleans, null).
-
-    Duplicate keys are refused; any tag other than the core ones (``!!str``,
-    ``!!int``, ``!!float``, ``!!bool``, ``!!null``, ``!!map``, ``!!seq``) is
-    refused; a core tag on a value outside its notation (``!!int 0x14``) is
-    refused.  The document is measured with aliases expanded before anything
-    is built, so an alias bomb costs time in its size, not in its expansion.
-    """
-
-    yaml_constructors: dict[Any, Any] = {}
-
-    def construct_document(self, node: Any) -> Any:
-        _check_size(node)
-        return super().construct_document(node)
-
-    def flatten_mapping(self, node: Any) -> None:
-        """No merge keys (a YAML 1.1 feature): ``<<`` is an ordinary key, an explicit ``!!merge`` tag is refused."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                try:
-                    duplicate = key in seen
-                    seen.add(key)
-                except TypeError:  # unhashable key: the base class reports it
-                    continue
-                if duplicate:
-                    raise yaml.constructor.ConstructorError(None, None, f"field '{key}' is given twice in one mapping; give each field once",
-                                                            key_node.start_mark)
-        return super().construct_mapping(node, deep=deep)
-
-    def _scalar_in(self, node: Any, pattern: re.Pattern[str], notation: str) -> str:
-        text = self.construct_scalar(node)
-        if not pattern.fullmatch(text):
-            raise yaml.constructor.ConstructorError(None, None, f"'{text}' is not {notation} (tag {_short_tag(node.tag)})",
-                                                    node.start_mark)
-        return text
-
-    def construct_case_int(self, node: Any) -> int:
-        return int(self._scalar_in(node, _INT_TEXT, "a decimal integer"))
-
-    def construct_case_float(self, node: Any) -> float | str:
-        text = self.construct_scalar(node)
-        if _SPECIAL_FLOAT_TEXT.fullmatch(text):
-            return float(text.lower().lstrip("+").replace(".", ""))
-        return _decimal_number(self._scalar_in(node, _FLOAT_TEXT, "a decimal number"))
-
-    def construct_case_bool(self, node: Any) -> bool:
-        return _BOOL_TEXT[self._scalar_in(node, _BOOL_PATTERN, "true or false")]
-
-    def construct_case_null(self, node: Any) -> None:
-        self._scalar_in(node, _NULL_TEXT, "null")
-        return None
-
-    def construct_refused(self, node: Any) -> Any:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"the tag '{_short_tag(node.tag)}' is not allowed; only plain YAML values are (no tags such as "
-                        "!!python/object, !!set, !!binary or !!timestamp)", node.start_mark)
-
-
-for _tag, _construct in (("map", _CaseConstructor.construct_yaml_map), ("seq", _CaseConstructor.construct_yaml_seq),
-                         ("str", _CaseConstructor.construct_yaml_str), ("int", _CaseConstructor.construct_case_int),
-                         ("float", _CaseConstructor.construct_case_float), ("bool", _CaseConstructor.construct_case_bool),
-                         ("null", _CaseConstructor.construct_case_null)):
-    _CaseConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct)
-_CaseConstructor.add_constructor(None, _CaseConstructor.construct_refused)
-
-
-def _short_tag(tag: str) -> str:
-    """``tag:yaml.org,2002:set`` as it is written in a file: ``!!set``."""
-    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
-
-
-class _CaseResolver(yaml.resolver.BaseResolver):
-    """Plain scalars are numbers, booleans or null only in the notations above; everything else is text."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode:
-            return self.DEFAULT_MAPPING_TAG if kind is yaml.MappingNode else self.DEFAULT_SEQUENCE_TAG
-        if not implicit[0]:  # quoted: text
-            return self.DEFAULT_SCALAR_TAG
-        return _plain_scalar_tag(value)
-
-
-def _plain_scalar_tag(text: str) -> str:
-    if _NULL_TEXT.fullmatch(text):
-        return "tag:yaml.org,2002:null"
-    if text in _BOOL_TEXT:
-        return "tag:yaml.org,2002:bool"
-    if text[:1] in _NUMBER_START:
-        if _INT_TEXT.fullmatch(text):
-            return "tag:yaml.org,2002:int"
-        if _FLOAT_TEXT.fullmatch(text) or _SPECIAL_FLOAT_TEXT.fullmatch(text):
-            return "tag:yaml.org,2002:float"
-    return "tag:yaml.org,2002:str"
-
-
-class _PyCaseLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
-                    _CaseConstructor, _CaseResolver):
-    """The case loader in pure Python."""
-
-    def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        _CaseConstructor.__init__(self)
-        _CaseResolver.__init__(self)
-
-
-if yaml.__with_libyaml__:
-    class _CCaseLoader(yaml.cyaml.CParser, _CaseConstructor, _CaseResolver):  # type: ignore[misc, name-defined]
-        """The case loader with libyaml's parser (same values, several times faster)."""
-
-        def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)
-            _CaseConstructor.__init__(self)
-            _CaseResolver.__init__(self)
-
-    _CaseLoader: type = _CCaseLoader
-else:
-    _CaseLoader = _PyCaseLoader
-
-
-def _load_yaml(text: str, loader: Optional[type] = None) -> Any:
-    """One YAML document read with the case loader (``loader`` picks the C or Python one)."""
-    return yaml.load(text, Loader=loader or _CaseLoader)  # noqa: S506 - plain values only, see _CaseConstructor
-
-
-def _check_size(root: Any) -> None:
-    """Refuse a YAML node graph holding more than ``MAX_YAML_VALUES`` nodes with every alias expanded.
-
-    Counting stops at the limit, so an alias bomb costs at most that many steps."""
-    count = 0
-    stack = [root]
-    while stack and count <= MAX_YAML_VALUES:
-        node = stack.pop()
-        count += 1
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(itertools.chain.from_iterable(node.value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    if count > MAX_YAML_VALUES:
-        raise _RecursiveAlias if _contains_itself(root) else _TooManyValues
-
-
-def _contains_itself(root: Any) -> bool:
-    """Whether a node of the graph is its own descendant (a recursive alias); each distinct node is visited once."""
-    done: set[int] = set()
-    open_nodes: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        if finished:
-            open_nodes.discard(key)
-            done.add(key)
-        elif key in open_nodes:
-            return True
-        elif key not in done:
-            open_nodes.add(key)
-            stack.append((node, True))
-            children = (itertools.chain.from_iterable(node.value) if isinstance(node, yaml.MappingNode)
-                        else node.value if isinstance(node, yaml.SequenceNode) else ())
-            stack.extend((child, False) for child in children if id(child) not in done)
-    return False
-
-
-def _parse_problem(exc: BaseException) -> str:
-    if isinstance(exc, RecursionError):
-        return "too deeply nested"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
-    if isinstance(exc, yaml.MarkedYAMLError):
-        problem = exc.problem or exc.context or "cannot be parsed"
-        if "maximum nesting depth" in problem:  # libyaml's parser stops at 1,000 levels
-            problem = "too deeply nested"
-        mark = exc.problem_mark or exc.context_mark
-        return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else problem
-    if isinstance(exc, (_DuplicateKey, yaml.YAMLError)):
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if "integer string conversion" in text:
-        return "a number has too many digits"
-    return text
-
-
-def load_case(path: str | Path) -> CaseRecord:
-    """Read exactly one valid case, or raise :class:`CaseInputError` naming every problem."""
-    results = list(read_cases(path))
-    errors = [e for r in results for e in r.errors]
-    if errors:
-        raise CaseInputError(errors)
-    if len(results) != 1:
-        raise CaseInputError([CaseError(str(path), None, "(file)", f"expected one case, found {len(results)}")])
-    assert results[0].record is not None
-    return results[0].record
-
-
-def _dec(value: float) -> Literal:
-    """An xsd:decimal in plain notation (never exponent form), exact to the float's shortest repr."""
-    number = Decimal(repr(float(value)))
-    return Literal(format(number, "f"), datatype=XSD.decimal)
-
-
-def _int(value: int) -> Literal:
-    return Literal(int(value), datatype=XSD.integer)
-
-
-def _bool(value: bool) -> Literal:
-    return Literal(bool(value), datatype=XSD.boolean)
-
-
-# The case field behind each ontology property that :func:`to_facts` writes (explanations, why-not analysis).
-FACT_PATHS: dict[URIRef, str] = {
-    NETKG.hasDifferentiation: "tumour.differentiation", NETKG.ki67Index: "tumour.ki67",
-    NETKG.mitoticCount: "tumour.mitotic_count", NETKG.hasPrimarySite: "tumour.primary_site",
-    NETKG.hasSSTRStatus: "tumour.sstr_status", NETKG.hasFunctionalStatus: "tumour.functioning",
-    NETKG.hasMetastaticSite: "metastatic_sites", NETKG.liverLesionCount: "liver.lesion_count",
-    NETKG.largestLiverLesionCm: "liver.largest_lesion_cm", NETKG.liverInvolvementPercent: "liver.involvement_percent",
-    NETKG.liverMetastasesResectable: "liver.resectable", NETKG.resectableBurdenPercent: "resectable_burden_percent",
-    NETKG.age: "age", NETKG.ecogPerformanceStatus: "ecog", NETKG.monthsStable: "months_stable",
-    NETKG.rapidProgression: "rapid_progression", NETKG.hasDiseaseCourse: "disease_course",
-    NETKG.primaryResected: "primary_resected", NETKG.priorPancreatoduodenectomy: "pancreatoduodenectomy",
-    NETKG.completeResection: "complete_resection", NETKG.hasPrimarySymptomStatus: "primary_complications",
-    NETKG.hasReceivedTherapy: "treatment_history", NETKG.currentSystemicLine: "treatment_history",
-    NETKG.hasStagingStatus: "metastatic_sites", NETKG.liverResectableAfterDownsizing: "liver.resectable_after_downsizing",
-}
-
-
-def to_facts(record: CaseRecord) -> CaseFacts:
-    """The individuals that encode a case, with closure for every unrecorded fact."""
-    cid = record.id
-    facts = CaseFacts(cid, case_iri(cid), tumour_iri(cid))
-    case = facts.individual(facts.case, NETKG.PatientCase)
-    tumour = facts.individual(facts.tumour, NETKG.Tumour)
-    case.add_object(NETKG.hasTumour, facts.tumour)
-    case.add_data(NETKG.caseId, Literal(cid, datatype=XSD.string))
-    t = record.tumour
-
-    site = facts.individual(facts.tumour + "/site/primary", codes.PRIMARY_SITES[t.primary_site])
-    tumour.add_object(NETKG.hasPrimarySite, site.iri)
-
-    def coded(ind: Any, prop: Any, value: Any) -> None:
-        if value is None:
-            ind.closed.add(prop)
-        else:
-            ind.add_object(prop, value)
-
-    def datum(ind: Any, prop: Any, value: Any, make: Any) -> None:
-        if value is None:
-            ind.closed.add(prop)
-        else:
-            ind.add_data(prop, make(value))
-
-    coded(tumour, NETKG.hasDifferentiation, codes.DIFFERENTIATION[t.differentiation])
-    coded(tumour, NETKG.hasSSTRStatus, codes.SSTR_STATUS[t.sstr_status])
-    functioning = True if t.syndrome is not None and t.functioning is None else t.functioning
-    coded(tumour, NETKG.hasFunctionalStatus, None if functioning is None else (NETKG.Functioning if functioning else NETKG.NonFunctioning))
-    if t.syndrome is not None:
-        tumour.add_object(NETKG.hasHormonalSyndrome, codes.SYNDROMES[t.syndrome])
-    datum(tumour, NETKG.ki67Index, t.ki67, _dec)
-    datum(tumour, NETKG.mitoticCount, t.mitotic_count, _dec)
-
-    if record.metastatic_sites is not None:
-        case.add_object(NETKG.hasStagingStatus, NETKG.StagingDocumented)
-        tumour.closed.add(NETKG.hasMetastaticSite)
-        for code in record.metastatic_sites:
-            met = facts.individual(facts.tumour + f"/site/metastasis-{code}", codes.METASTATIC_SITES[code])
-            tumour.add_object(NETKG.hasMetastaticSite, met.iri)
-    else:
-        case.closed.add(NETKG.hasStagingStatus)
-    liver = record.liver or LiverBurden()
-    datum(tumour, NETKG.liverLesionCount, liver.lesion_count, _int)
-    datum(tumour, NETKG.largestLiverLesionCm, liver.largest_lesion_cm, _dec)
-    datum(tumour, NETKG.liverInvolvementPercent, liver.involvement_percent, _dec)
-    datum(tumour, NETKG.liverMetastasesResectable, liver.resectable, _bool)
-    datum(tumour, NETKG.liverResectableAfterDownsizing, liver.resectable_after_downsizing, _bool)
-    datum(tumour, NETKG.resectableBurdenPercent, record.resectable_burden_percent, _dec)
-
-    datum(case, NETKG.age, record.age, _int)
-    datum(case, NETKG.ecogPerformanceStatus, record.ecog, _int)
-    datum(case, NETKG.monthsStable, record.months_stable, _int)
-    datum(case, NETKG.rapidProgression, record.rapid_progression, _bool)
-    datum(case, NETKG.primaryResected, record.primary_resected, _bool)
-    datum(case, NETKG.priorPancreatoduodenectomy, record.pancreatoduodenectomy, _bool)
-    datum(case, NETKG.completeResection, record.complete_resection, _bool)
-    coded(case, NETKG.hasDiseaseCourse, codes.DISEASE_COURSE[record.disease_course])
-
-    if record.primary_complications is None:
-        case.closed.add(NETKG.hasPrimarySymptomStatus)
-    else:
-        symptomatic = bool(record.primary_complications)
-        case.add_object(NETKG.hasPrimarySymptomStatus, NETKG.SymptomaticPrimary if symptomatic else NETKG.AsymptomaticPrimary)
-        for code in record.primary_complications:
-            case.add_object(NETKG.hasPrimaryComplication, codes.PRIMARY_COMPLICATIONS[code])
-    if record.treatment_history is None:
-        case.closed.add(NETKG.currentSystemicLine)
-    else:
-        for n, line in enumerate(record.treatment_history, 1):
-            prior = facts.individual(facts.case + f"/treatment/{n}", codes.THERAPIES[line.therapy])
-            prior.add_object(NETKG.hasTreatmentIntent, codes.TREATMENT_INTENTS[line.intent])
-            prior.add_object(NETKG.hasTreatmentOutcome, codes.TREATMENT_OUTCOMES[line.outcome])
-            case.add_object(NETKG.hasReceivedTherapy, prior.iri)
-        case.add_data(NETKG.currentSystemicLine, _int(course.current_line(record.treatment_history)))
-    return facts

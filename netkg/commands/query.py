@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _reason_cases(paths: list[Path], engine: str):
     from netkg.registry.batch import reason_into_store
-    from netkg.cases.record import read_cases
+    from netkg.cases.reader import read_cases
     from netkg.registry.store import EmbeddedStore
 
     store = EmbeddedStore(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from netkg.cases.record import load_case
+from netkg.cases.reader import load_case
 from netkg.reasoning import ENGINES
 
 NAME = "recommend"

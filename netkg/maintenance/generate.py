@@ -10,7 +10,7 @@ path with HermiT (``tests/test_agreement.py``) and to benchmark both
   values with each differentiation;
 * fully random cases, with optional fields left out (unknown) at random.
 
-Every case is valid for :func:`netkg.cases.record.validate_case`: a random draw that
+Every case is valid for :func:`netkg.cases.reader.validate_case`: a random draw that
 the case model rejects as contradictory loses the field the error names, so
 the generator follows the model's consistency rules without restating them.
 Case ``i`` of a seed depends only on ``(seed, i)``.
@@ -23,7 +23,7 @@ import random
 from typing import Any, Callable, Iterator, Optional
 
 from netkg.cases import codes
-from netkg.cases.record import validate_case
+from netkg.cases.reader import validate_case
 
 KI67_BOUNDARIES: tuple[float, ...] = (2.9, 3.0, 3.0001, 9.99, 10.0, 19.9, 20.0, 20.0001, 20.1, 35.0, 35.1, 54.9, 55.0)
 MITOTIC_BOUNDARIES: tuple[float, ...] = (1.9, 2.0, 20.0, 20.1)

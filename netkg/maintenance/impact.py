@@ -22,7 +22,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from netkg import vocabulary as V
-from netkg.cases.record import CaseRecord, read_cases
+from netkg.cases.reader import read_cases
+from netkg.cases.record import CaseRecord
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import Classification
@@ -51,7 +52,7 @@ def load_cohort(cohort: Path) -> list[CaseRecord]:
 
 
 def classify_cohort(knowledge: Knowledge, cohort: Path, engine: str = "fast") -> list[tuple[CaseRecord, Classification]]:
-    from netkg.cases.record import to_facts
+    from netkg.cases.conversion import to_facts
     from netkg.reasoning import make_reasoner
 
     records = load_cohort(cohort)

@@ -1,6 +1,6 @@
 """Reason many cases into a persistent store: parallel, resumable, atomic per case.
 
-* Cases are read with :func:`netkg.cases.record.read_cases`; an invalid case is
+* Cases are read with :func:`netkg.cases.reader.read_cases`; an invalid case is
   reported (case, field, message) and skipped, the batch goes on.
 * With the fast engine, chunks of cases are reasoned in worker processes (one
   per core); the HermiT reference runs in this process (it drives one JVM).
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from netkg.cases.record import CaseError, CaseRecord, CaseResult, read_cases, validate_case
+from netkg.cases.reader import read_cases, validate_case
+from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.reference import ReasonerUnavailable
 from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,

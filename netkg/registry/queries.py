@@ -29,7 +29,7 @@ from typing import Mapping, Optional, Union
 
 import pyoxigraph as ox
 
-from netkg.cases.record import CASE_ID_PATTERN
+from netkg.cases.fields import CASE_ID_PATTERN
 from netkg.errors import InputError
 from netkg.paths import QUERY_ROOT
 from netkg.registry.store import DEFAULT_TIMEOUT_S, Store

@@ -18,7 +18,8 @@ from rdflib import Graph, Literal, URIRef
 
 from netkg import DISCLAIMER
 from netkg import vocabulary as V
-from netkg.cases.record import FACT_PATHS, CaseRecord
+from netkg.cases.fields import FACT_PATHS
+from netkg.cases.record import CaseRecord
 from netkg.cases.facts import CaseFacts, Triple
 from netkg.knowledge.ontology import STRENGTH_NAMES, Item, Knowledge, Rule
 from netkg.cases import course

@@ -49,7 +49,8 @@ from typing import Any, Callable, Iterable, Optional, Protocol
 from rdflib import URIRef
 
 from netkg import vocabulary as V
-from netkg.cases.record import FACT_PATHS, CaseRecord
+from netkg.cases.fields import FACT_PATHS
+from netkg.cases.record import CaseRecord
 from netkg.knowledge.ontology import Knowledge, Rule
 from netkg.knowledge.expressions import (And, Expr, HasValue, MaxZero, Named, Only, Or, Some, named_in, properties_used,
                                          render)
