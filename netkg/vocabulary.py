@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from rdflib import Namespace, URIRef
+from typing import Optional
+
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 NETKG = Namespace("https://w3id.org/netkg/")
@@ -73,6 +75,38 @@ NEOADJUVANT = NETKG.NeoadjuvantSetting
 GRADE_CLASSES = (NETKG.NETG1, NETKG.NETG2, NETKG.NETG3, NETKG.NEC)
 
 
+# The one prefix map for short names (CURIEs) in every text netkg writes; the
+# more specific namespaces come first, as ``nkr:`` and ``case:`` lie inside ``netkg:``.
+PREFIXES: dict[str, str] = {
+    "nkr": str(NKR),
+    "case": str(CASE),
+    "netkg": str(NETKG),
+    "obo": str(OBO),
+    "owl": str(OWL),
+    "rdfs": str(RDFS),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "oboInOwl": str(OBOINOWL),
+}
+
+
+def curie(term: Optional[object]) -> str:
+    """``prefix:local`` for an IRI (a ``URIRef`` or its text) in a known namespace.
+
+    Any other IRI comes back whole; ``None`` gives ``""``, and literals and
+    blank nodes give their text unchanged, even when it looks like an IRI.
+    """
+    if term is None:
+        return ""
+    text = str(term)
+    if isinstance(term, (Literal, BNode)):
+        return text
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
 def case_iri(case_id: str) -> URIRef:
     """The IRI of a patient case; the id is percent-encoded, never trusted."""
     return CASE[quote(case_id, safe="")]
@@ -85,6 +119,7 @@ def tumour_iri(case_id: str) -> URIRef:
 
 __all__ = [name for name in dir() if name.isupper()] + [
     "case_iri",
+    "curie",
     "tumour_iri",
     "DCTERMS",
     "OWL",

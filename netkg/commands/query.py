@@ -10,6 +10,7 @@ from pathlib import Path
 
 from netkg.errors import EXIT_OK, InputError
 from netkg.reasoning import ENGINES
+from netkg.vocabulary import curie
 from netkg.registry.store import DEFAULT_TIMEOUT_S
 from netkg.sparql import Rows
 
@@ -96,17 +97,7 @@ def write(rows: Rows, fmt: str, out) -> None:
         for v in rows.variables:
             table.add_column(v, overflow="fold")
         for r in rows.rows:
-            table.add_row(*("" if r.get(v) is None else _short(r[v]) for v in rows.variables))
+            table.add_row(*("" if r.get(v) is None else curie(r[v]) for v in rows.variables))
         console = Console(file=out, width=None if out.isatty() else 200)
         console.print(table)
         console.print(f"{len(rows)} row(s)", markup=False, highlight=False)
-
-
-_SHORT = {"https://w3id.org/netkg/report#": "nkr:", "https://w3id.org/netkg/case/": "case:", "https://w3id.org/netkg/": "netkg:"}
-
-
-def _short(value: str) -> str:
-    for long, short in _SHORT.items():
-        if value.startswith(long):
-            return short + value[len(long):]
-    return value

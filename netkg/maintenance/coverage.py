@@ -16,6 +16,7 @@ from typing import Optional
 from rdflib import Graph, URIRef
 
 from netkg import vocabulary as V
+from netkg.vocabulary import curie
 from netkg.paths import ONTOLOGY_DIR
 
 DEFAULT_STATEMENTS = ONTOLOGY_DIR / "statements.tsv"
@@ -74,16 +75,11 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
     return [dict(row) for row in csv.DictReader(lines, delimiter="\t")]
 
 
-def short(iri: URIRef) -> str:
-    text = str(iri)
-    return "netkg:" + text[len(str(V.NETKG)):] if text.startswith(str(V.NETKG)) else text
-
-
 def statement_citations(graph: Graph) -> dict[str, list[str]]:
     """Statement id -> sorted entities citing it."""
     out: dict[str, set[str]] = {}
     for s, o in graph.subject_objects(V.STATEMENT_ID):
-        out.setdefault(str(o), set()).add(short(s))  # type: ignore[arg-type]
+        out.setdefault(str(o), set()).add(curie(s))  # type: ignore[arg-type]
     return {k: sorted(v) for k, v in out.items()}
 
 

@@ -22,6 +22,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from netkg import vocabulary as V
+from netkg.vocabulary import curie
 from netkg.cases.reader import read_cases
 from netkg.cases.record import CaseRecord
 from netkg.errors import EnvironmentProblem, InputError
@@ -197,22 +198,18 @@ class ImpactReport:
         lines = [f"old: {self.old_version}", f"new: {self.new_version}",
                  f"{len(self.edits)} edited entities; {len(self.impacts)} of {self.cases} cases change their report"]
         for e in self.edits:
-            lines.append(f"  edit {e.kind}: {_short(e.entity)} (+{len(e.added)} / -{len(e.removed)} triples)")
+            lines.append(f"  edit {e.kind}: {curie(e.entity)} (+{len(e.added)} / -{len(e.removed)} triples)")
         for i in self.impacts:
             lines.append(f"case {i.case_id}:")
             for c in i.changes:
                 lines.append(f"  {c.kind}: {c.therapy_label} ({c.old or '-'} -> {c.new or '-'}); "
-                             f"rules: {', '.join(map(_short, c.rules)) or '-'}; "
-                             f"caused by: {', '.join(map(_short, c.caused_by)) or 'unattributed'}")
+                             f"rules: {', '.join(map(curie, c.rules)) or '-'}; "
+                             f"caused by: {', '.join(map(curie, c.caused_by)) or 'unattributed'}")
             if i.rules_started:
-                lines.append(f"  rules now firing: {', '.join(map(_short, i.rules_started))}")
+                lines.append(f"  rules now firing: {', '.join(map(curie, i.rules_started))}")
             if i.rules_stopped:
-                lines.append(f"  rules no longer firing: {', '.join(map(_short, i.rules_stopped))}")
+                lines.append(f"  rules no longer firing: {', '.join(map(curie, i.rules_stopped))}")
         return "\n".join(lines)
-
-
-def _short(iri: str) -> str:
-    return "netkg:" + iri[len(str(V.NETKG)):] if iri.startswith(str(V.NETKG)) else iri
 
 
 def analyse(old: Knowledge, new: Knowledge, records: list[CaseRecord], engine: str = "fast") -> ImpactReport:

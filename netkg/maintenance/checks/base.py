@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Optional
 from rdflib import URIRef
 
 from netkg import vocabulary as V
+from netkg.vocabulary import curie
 from netkg.knowledge.ontology import Knowledge
 from netkg.maintenance.coverage import read_tsv
 from netkg.paths import QUERY_ROOT, REPO_ROOT
@@ -89,7 +90,7 @@ class Check:
 
     def finding(self, entity: object, prop: object = "", value: object = "", message: str = "",
                 severity: Optional[str] = None) -> Finding:
-        return Finding(self.id, severity or self.severity, _short(entity), _short(prop), _short(value),
+        return Finding(self.id, severity or self.severity, curie(entity), curie(prop), curie(value),
                        message or self.description)
 
     def run(self, ctx: CheckContext) -> list[Finding]:
@@ -109,18 +110,6 @@ def register(check_id: str, severity: str, description: str, needs_reasoner: boo
         return function
 
     return wrap
-
-
-def _short(term: object) -> str:
-    if term is None or term == "":
-        return ""
-    text = str(term)
-    for prefix, ns in (("netkg:", str(V.NETKG)), ("obo:", str(V.OBO)), ("owl:", str(V.OWL)),
-                       ("rdfs:", str(V.RDFS)), ("skos:", str(V.SKOS)), ("dcterms:", str(V.DCTERMS)),
-                       ("oboInOwl:", str(V.OBOINOWL))):
-        if isinstance(term, URIRef) and text.startswith(ns):
-            return prefix + text[len(ns):]
-    return text
 
 
 @dataclass
@@ -174,5 +163,5 @@ def exemptions(knowledge: Knowledge) -> dict[str, set[str]]:
     """Check id -> entities (short form) exempted from it."""
     out: dict[str, set[str]] = {}
     for s, o in knowledge.graph.subject_objects(V.EXEMPT_FROM):
-        out.setdefault(str(o), set()).add(_short(s))
+        out.setdefault(str(o), set()).add(curie(s))
     return out
