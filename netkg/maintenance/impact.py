@@ -28,11 +28,11 @@ from netkg.cases.record import CaseRecord
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import Classification
+from netkg.report.model import CATEGORIES
 from netkg.paths import DEFAULT_ONTOLOGY, EXAMPLES_DIR, REPO_ROOT
 
 DEFAULT_COHORT = EXAMPLES_DIR / "cohort"
 EDIT_FILE = "ontology/netkg-edit.ttl"
-CATEGORIES = ("recommended", "consider", "not_recommended", "contraindicated")
 
 
 # ------------------------------------------------------------------------------- cohort

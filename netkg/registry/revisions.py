@@ -29,7 +29,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
 
 from netkg.cases.record import CaseRecord
-from netkg.report.model import _NKR_CATEGORY, _NKR_EDGE
+from netkg.report.model import NKR_CATEGORY, NKR_EDGE
 from netkg.registry.store import StoredIdentity
 from netkg.vocabulary import NKR, RDF, XSD
 
@@ -39,7 +39,7 @@ REASONS = ("case", "knowledge", "engine")
 Finding = tuple[str, str]  # (category, therapy IRI), e.g. ("recommended", "https://w3id.org/netkg/...")
 Triple = tuple[Any, Any, Any]
 
-_CATEGORY_OF_EDGE = {str(edge): category for category, edge in _NKR_EDGE.items()}
+_CATEGORY_OF_EDGE = {str(edge): category for category, edge in NKR_EDGE.items()}
 
 
 def canonical_json(record: CaseRecord) -> str:
@@ -155,5 +155,5 @@ def revision_triples(old: StoredReport, reasons: list[str], new_record_json: str
         for n, (category, therapy) in enumerate(sorted(findings), start=1):
             node = URIRef(f"{revision}/{kind}/{n}")
             yield revision, edge, node
-            yield node, NKR.category, _NKR_CATEGORY[category]
+            yield node, NKR.category, NKR_CATEGORY[category]
             yield node, NKR.therapy, URIRef(therapy)

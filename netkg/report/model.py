@@ -32,10 +32,10 @@ from netkg.vocabulary import DCTERMS, NETKG, NKR, RDF
 CATEGORIES = ("recommended", "consider", "not_recommended", "contraindicated")
 _CATEGORY_OF = {V.RECOMMENDED: "recommended", V.CONSIDER: "consider",
                 V.NOT_RECOMMENDED: "not_recommended", V.CONTRAINDICATED: "contraindicated"}
-_NKR_CATEGORY = {"recommended": NKR.Recommended, "consider": NKR.Consider,
-                 "not_recommended": NKR.NotRecommended, "contraindicated": NKR.Contraindicated}
-_NKR_EDGE = {"recommended": NKR.recommended, "consider": NKR.consider,
-             "not_recommended": NKR.notRecommended, "contraindicated": NKR.contraindicated}
+NKR_CATEGORY = {"recommended": NKR.Recommended, "consider": NKR.Consider,
+                "not_recommended": NKR.NotRecommended, "contraindicated": NKR.Contraindicated}
+NKR_EDGE = {"recommended": NKR.recommended, "consider": NKR.consider,
+            "not_recommended": NKR.notRecommended, "contraindicated": NKR.contraindicated}
 _RANK = {"recommended": 0, "consider": 1}
 
 
@@ -196,7 +196,7 @@ class Report:
             yield case, NKR.grade, URIRef(self.grade)
         n = 0
         for f in self.findings:
-            yield case, _NKR_EDGE[f.category], URIRef(f.therapy)
+            yield case, NKR_EDGE[f.category], URIRef(f.therapy)
             for r in f.rules:
                 n += 1
                 node = URIRef(f"{case}/finding/{n}")
@@ -220,7 +220,7 @@ class Report:
     def _finding_node(case: URIRef, node: URIRef, category: str, therapy: str, rule: Source, status: str) -> Iterator[Triple]:
         yield case, NKR.finding, node
         yield node, RDF.type, NKR.Finding
-        yield node, NKR.category, _NKR_CATEGORY[category]
+        yield node, NKR.category, NKR_CATEGORY[category]
         yield node, NKR.therapy, URIRef(therapy)
         yield node, NKR.rule, URIRef(rule.iri)
         yield node, NKR.status, Literal(status)
