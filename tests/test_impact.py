@@ -10,7 +10,8 @@ from rdflib import Literal
 
 from netkg import vocabulary as V
 from netkg.cli import main
-from netkg.maintenance.impact import DEFAULT_COHORT, _description, analyse, classify_cohort, load_cohort
+from netkg.maintenance.cohort import DEFAULT_COHORT, classify_cohort, load_cohort
+from netkg.maintenance.impact import _description, analyse
 from netkg.knowledge.ontology import DEFAULT_ONTOLOGY, Knowledge
 from netkg.pipeline import reason_records
 

@@ -161,7 +161,7 @@ def unreachable_therapies(knowledge: Knowledge) -> list[URIRef]:
 
 def untriggered_rules(knowledge: Knowledge, cohort: Optional[Path] = None, engine: str = "fast") -> list[URIRef]:
     """Recommendation and caution rules that no case of the cohort triggers."""
-    from netkg.maintenance.impact import DEFAULT_COHORT, classify_cohort
+    from netkg.maintenance.cohort import DEFAULT_COHORT, classify_cohort
 
     fired: set[URIRef] = set()
     for _, classification in classify_cohort(knowledge, Path(cohort or DEFAULT_COHORT), engine):

@@ -23,48 +23,20 @@ from rdflib.compare import to_isomorphic
 
 from netkg import vocabulary as V
 from netkg.vocabulary import curie
-from netkg.cases.reader import read_cases
 from netkg.cases.record import CaseRecord
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.knowledge.ontology import Knowledge
-from netkg.reasoning import Classification
+from netkg.maintenance.cohort import DEFAULT_COHORT, load_cohort
+from netkg.pipeline import reason_records
 from netkg.report.model import CATEGORIES
-from netkg.paths import DEFAULT_ONTOLOGY, EXAMPLES_DIR, REPO_ROOT
+from netkg.paths import DEFAULT_ONTOLOGY, REPO_ROOT
 
-DEFAULT_COHORT = EXAMPLES_DIR / "cohort"
 EDIT_FILE = "ontology/netkg-edit.ttl"
 
 
 # ------------------------------------------------------------------------------- cohort
-def load_cohort(cohort: Path) -> list[CaseRecord]:
-    """Every case of a cohort folder or file; invalid cases are an input error."""
-    cohort = Path(cohort)
-    if not cohort.exists():
-        raise InputError(f"--cohort: no such file or folder: {cohort}")
-    records, errors = [], []
-    for result in read_cases(cohort):
-        if result.record is None:
-            errors.extend(str(e) for e in result.errors)
-        else:
-            records.append(result.record)
-    if errors:
-        raise InputError("invalid cohort cases: " + "; ".join(errors[:5]))
-    return records
-
-
-def classify_cohort(knowledge: Knowledge, cohort: Path, engine: str = "fast") -> list[tuple[CaseRecord, Classification]]:
-    from netkg.cases.conversion import to_facts
-    from netkg.reasoning import make_reasoner
-
-    records = load_cohort(cohort)
-    reasoner = make_reasoner(knowledge, engine)
-    return list(zip(records, reasoner.classify_many([to_facts(r) for r in records])))
-
-
 def reason_cohort(knowledge: Knowledge, records: list[CaseRecord], engine: str = "fast") -> dict[str, dict]:
     """case id -> {"therapies": {therapy: (category, rules)}, "rules": fired rules}."""
-    from netkg.pipeline import reason_records
-
     reasoned = reason_records(records, engine, knowledge)
     out = {}
     for item in reasoned:

@@ -6,7 +6,7 @@ from netkg import vocabulary as V
 from netkg.maintenance.checks.base import WARN, Check, CheckContext, register
 from netkg.maintenance.checks.coherence import unsatisfiable_classes
 from netkg.maintenance.graph import unreachable_therapies, untriggered_rules
-from netkg.maintenance.impact import DEFAULT_COHORT
+from netkg.maintenance.cohort import DEFAULT_COHORT
 
 
 @register("unreachable-therapy", WARN, "every therapy is reached by some recommendation (directly or through the hierarchy)")
