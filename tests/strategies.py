@@ -2,14 +2,14 @@
 
 Every strategy here produces a *parsed* case (a dict as ``json.loads`` or
 ``yaml.safe_load`` would return it) that :func:`netkg.cases.reader.validate_case`
-accepts: every field may be present, omitted or explicitly unknown, and the
-cross-field rules of the case model (poorly differentiated means high grade,
-liver burden only with liver metastases, ...) are respected by construction
-rather than by filtering, so generation stays fast.
+accepts: every field may be present, omitted or explicitly unknown.  The
+cross-field rules are not restated here: a drawn case that the case model
+rejects as contradictory loses the field the model names (and a poorly
+differentiated tumour keeps a proliferation the model accepts), so generation
+stays fast and follows the model's rules wherever they change.
 
-Self-contained on purpose: the allowed values come from :mod:`netkg.cases.codes`,
-nothing else from netkg is used, so a bug in a case generator elsewhere cannot
-hide a bug in the code under test.
+The allowed values come from :mod:`netkg.cases.codes`; of the rest of netkg only
+the case model's validation and :func:`netkg.maintenance.generate.drop_field` are used.
 """
 
 from __future__ import annotations
@@ -92,11 +92,10 @@ def tumours(draw: st.DrawFn, differentiation: Optional[str] = None, graded: Opti
         mitoses = draw(st.one_of(st.none(), _number(0, 1000, MITOSES_EDGES)))
         if graded and ki67 is None and mitoses is None:
             ki67 = draw(_number(0, 100, KI67_EDGES))
-    if diff == "poor":
-        # the case model rejects a poorly differentiated tumour with low proliferation
-        high_mitoses = mitoses is not None and mitoses > 20
-        if ki67 is not None and ki67 <= 20 and not high_mitoses:
-            ki67 = draw(st.one_of(st.sampled_from([20.01, 21, 55, 70, 100]), st.floats(20.001, 100)))
+    if ki67 is not None and not _grading_accepted(t, ki67, mitoses):
+        # e.g. a poorly differentiated tumour with low proliferation: keep it graded, with a Ki-67 the model accepts
+        accepted = [k for k in KI67_EDGES if _grading_accepted(t, k, mitoses)]
+        ki67 = draw(st.one_of(st.sampled_from(accepted), st.floats(min(accepted), 100)))
     for key, value in (("ki67", ki67), ("mitotic_count", mitoses)):
         if value is not None:
             t[key] = value
@@ -106,10 +105,7 @@ def tumours(draw: st.DrawFn, differentiation: Optional[str] = None, graded: Opti
     if sstr != "unknown" or draw(st.booleans()):
         t["sstr_status"] = sstr
     syndrome = draw(_maybe(st.sampled_from(SYNDROMES)))
-    functioning = draw(_maybe(st.booleans()))
-    if syndrome not in (None, MISSING) and functioning is False:
-        functioning = draw(st.sampled_from([True, None, MISSING]))
-    _put(t, "functioning", functioning)
+    _put(t, "functioning", draw(_maybe(st.booleans())))
     _put(t, "syndrome", syndrome)
     return t
 
@@ -124,7 +120,7 @@ def cases(draw: st.DrawFn, differentiation: Optional[str] = None, graded: Option
     _put(c, "ecog", draw(_maybe(st.integers(0, 4))))
     sites = draw(_maybe(st.lists(st.sampled_from(METASTATIC_SITES), unique=True, max_size=len(METASTATIC_SITES))))
     _put(c, "metastatic_sites", sites)
-    if isinstance(sites, list) and "liver" in sites and draw(st.booleans()):
+    if draw(st.booleans()):
         liver: dict[str, Any] = {}
         _put(liver, "lesion_count", draw(_maybe(_number(1, 1000, [1, 2, 3, 4, 5, 10], integral_only=True))))
         _put(liver, "largest_lesion_cm", draw(_maybe(st.one_of(st.sampled_from([0.1, 1, 2.9, 3, 3.1, 5, 10, 50]),
@@ -136,25 +132,22 @@ def cases(draw: st.DrawFn, differentiation: Optional[str] = None, graded: Option
     course = draw(st.sampled_from(DISEASE_COURSE))
     if course != "unknown" or draw(st.booleans()):
         c["disease_course"] = course
-    rapid = draw(_maybe(st.booleans()))
-    if rapid is True and course != "progressive":
-        rapid = draw(st.sampled_from([False, None, MISSING]))
-    _put(c, "rapid_progression", rapid)
+    _put(c, "rapid_progression", draw(_maybe(st.booleans())))
     _put(c, "months_stable", draw(_maybe(_number(0, 600, [0, 5, 6, 11, 12, 24, 600], integral_only=True))))
     history = draw(_maybe(st.lists(treatment_lines(), max_size=4)))
     _put(c, "treatment_history", history)
-    resected = draw(_maybe(st.booleans()))
-    _put(c, "primary_resected", resected)
+    _put(c, "primary_resected", draw(_maybe(st.booleans())))
     _put(c, "pancreatoduodenectomy", draw(_maybe(st.booleans())))
-    complete = draw(_maybe(st.booleans()))
-    if complete is True and resected is False:
-        complete = draw(st.sampled_from([False, None, MISSING]))
-    _put(c, "complete_resection", complete)
-    complications = draw(_maybe(st.lists(st.sampled_from(COMPLICATIONS), unique=True, max_size=len(COMPLICATIONS))))
-    if resected is True and complications:
-        complications = draw(st.sampled_from([[], None, MISSING]))
-    _put(c, "primary_complications", complications)
+    _put(c, "complete_resection", draw(_maybe(st.booleans())))
+    _put(c, "primary_complications",
+         draw(_maybe(st.lists(st.sampled_from(COMPLICATIONS), unique=True, max_size=len(COMPLICATIONS)))))
     return _without_contradictions(c)
+
+
+def _grading_accepted(tumour: dict[str, Any], ki67: Any, mitoses: Any) -> bool:
+    """Whether the case model accepts ``tumour`` with this Ki-67 and mitotic count."""
+    graded = {**tumour, "ki67": ki67, "mitotic_count": mitoses}
+    return validate_case({"id": "grading", "tumour": graded}, "<generated>").record is not None
 
 
 def _without_contradictions(case: dict[str, Any]) -> dict[str, Any]:

@@ -298,10 +298,16 @@ def _templates() -> dict[str, Template]:
 
 TEMPLATES: dict[str, Template] = _templates()
 
+def _grading_accepted(ki67: Optional[float], mitoses: Optional[float], differentiation: str) -> bool:
+    """Whether the case model accepts a tumour graded so (it rejects, e.g., a poorly differentiated one with low proliferation)."""
+    tumour = {"primary_site": "pancreas", "differentiation": differentiation, "ki67": ki67, "mitotic_count": mitoses}
+    return validate_case({"id": "grading", "tumour": tumour}, "<grade grid>").record is not None
+
+
 GRADE_GRID: tuple[tuple[Optional[float], Optional[float], str], ...] = tuple(
     (k, m, d) for d in DIFFERENTIATIONS
     for k, m in itertools.product(KI67_BOUNDARIES + (None,), MITOTIC_BOUNDARIES + (None,))
-    if not (d == "poor" and k is not None and k <= 20 and not (m is not None and m > 20))
+    if _grading_accepted(k, m, d)
 )
 
 
