@@ -9,6 +9,7 @@ from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
 from netkg.knowledge.ontology import Knowledge
 from netkg.maintenance.checks import all_checks, run_checks
 from netkg.maintenance.checks.base import QC_QUERIES, CheckContext
+from netkg.maintenance.writers import writer_for
 
 NAME = "check"
 HELP = "Run the ontology quality checks (coherence, lint, coverage, violation queries, graph checks); exit 1 on any ERROR."
@@ -39,6 +40,6 @@ def run(args: argparse.Namespace) -> int:
         report = run_checks(ctx, args.only)
     except KeyError as exc:
         raise InputError(f"--only: unknown check id(s) {exc.args[0]}; see netkg check --list") from None
-    text = {"json": report.to_json, "tsv": report.to_tsv, "table": report.to_table}[args.format]()
+    text = writer_for("check", args.format)(report)
     print(text, end="" if text.endswith("\n") else "\n")
     return EXIT_FINDINGS if report.has_errors else EXIT_OK

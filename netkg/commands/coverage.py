@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
@@ -20,7 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.maintenance.coverage import compute_coverage, format_table
+    from netkg.maintenance.coverage import compute_coverage
+    from netkg.maintenance.writers import writer_for
     from netkg.knowledge.ontology import Knowledge
 
     knowledge = Knowledge.load(args.ontology)
@@ -28,8 +28,5 @@ def run(args: argparse.Namespace) -> int:
         report = compute_coverage(knowledge.graph, args.statements, args.out_of_scope)
     except (OSError, KeyError) as exc:
         raise InputError(f"statement list cannot be read: {exc}") from None
-    if args.format == "json":
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print(format_table(report))
+    print(writer_for("coverage", args.format)(report))
     return EXIT_FINDINGS if report.missing else EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from netkg.errors import EXIT_OK
@@ -24,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from netkg.maintenance.impact import impact
+    from netkg.maintenance.writers import writer_for
 
     report = impact(args.old, args.new, args.cohort, args.engine, args.old_rev)
-    print(json.dumps(report.to_dict(), indent=2) if args.format == "json" else report.to_text())
+    print(writer_for("impact", args.format)(report))
     return EXIT_OK

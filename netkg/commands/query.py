@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from pathlib import Path
 
 from netkg.errors import EXIT_OK, InputError
 from netkg.reasoning import ENGINES
-from netkg.vocabulary import curie
 from netkg.registry.store import DEFAULT_TIMEOUT_S
-from netkg.sparql import Rows
 
 NAME = "query"
 HELP = ("Run a SPARQL query file with typed parameters against a store (--store), an endpoint (--endpoint) "
@@ -48,6 +44,7 @@ def parse_params(items: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from netkg.registry.queries import load_query, run_query
+    from netkg.registry.writers import writer_for
     from netkg.registry.store import EmbeddedStore, RemoteStore
 
     query = load_query(args.file)
@@ -63,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         store = _reason_cases(args.case, args.engine)
     rows = run_query(query, store, params, timeout=args.timeout)
-    write(rows, args.format, sys.stdout)
+    writer_for(args.format)(rows, sys.stdout)
     return EXIT_OK
 
 
@@ -78,26 +75,3 @@ def _reason_cases(paths: list[Path], engine: str):
     if summary.invalid:
         raise InputError("invalid case(s):\n" + "\n".join(str(e) for e in summary.invalid))
     return store
-
-
-def write(rows: Rows, fmt: str, out) -> None:
-    if fmt == "json":
-        json.dump({"variables": rows.variables, "rows": rows.rows}, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif fmt == "csv":
-        w = csv.writer(out)
-        w.writerow(rows.variables)
-        for r in rows.rows:
-            w.writerow(["" if r.get(v) is None else r[v] for v in rows.variables])
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(show_lines=False)
-        for v in rows.variables:
-            table.add_column(v, overflow="fold")
-        for r in rows.rows:
-            table.add_row(*("" if r.get(v) is None else curie(r[v]) for v in rows.variables))
-        console = Console(file=out, width=None if out.isatty() else 200)
-        console.print(table)
-        console.print(f"{len(rows)} row(s)", markup=False, highlight=False)

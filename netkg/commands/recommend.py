@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from netkg import pipeline
-    from netkg.report.writers import to_json, to_text
+    from netkg.report.writers import to_json, to_text, to_turtle
 
     record = load_case(args.case)
     k = pipeline.knowledge(args.ontology)
@@ -32,10 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(to_json(reasoned.report) + "\n")
     elif args.format == "ttl":
-        graph = reasoned.report.to_rdf(reasoned.facts, reasoned.classification)
-        sys.stdout.write(f"# netkg case {record.id} · knowledge {reasoned.report.knowledge_version}\n")
-        sys.stdout.write(f"# {reasoned.report.disclaimer}\n")
-        sys.stdout.write(graph.serialize(format="turtle"))
+        sys.stdout.write(to_turtle(reasoned.report, reasoned.facts, reasoned.classification))
     else:
         sys.stdout.write(to_text(reasoned.report, verbose=args.verbose))
     return 0

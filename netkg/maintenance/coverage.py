@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from netkg import vocabulary as V
 from netkg.vocabulary import curie
@@ -106,16 +106,3 @@ def compute_coverage(graph: Graph, statements: Optional[Path] = None,
     unknown = sorted(set(cited) - known)
     return CoverageReport(result, unknown)
 
-
-def format_table(report: CoverageReport) -> str:
-    lines = [f"{'id':<6} {'status':<13} entities / reason"]
-    for s in report.statements:
-        detail = ", ".join(s.entities) if s.entities else s.reason
-        lines.append(f"{s.id:<6} {s.status:<13} {detail}")
-    c = report.counts()
-    lines.append("")
-    lines.append(f"{report.covered} of {len(report.statements)} statements covered "
-                 f"({c[ENCODED]} encoded, {c[OUT_OF_SCOPE]} out of scope, {c[MISSING]} missing)")
-    if report.unknown_ids:
-        lines.append(f"cited but not listed in statements.tsv: {', '.join(report.unknown_ids)}")
-    return "\n".join(lines)

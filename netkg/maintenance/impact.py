@@ -22,7 +22,6 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from netkg import vocabulary as V
-from netkg.vocabulary import curie
 from netkg.cases.record import CaseRecord
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.knowledge.ontology import Knowledge
@@ -165,23 +164,6 @@ class ImpactReport:
         return {"old": self.old_version, "new": self.new_version, "cases": self.cases,
                 "changed_cases": self.changed_cases, "edits": [e.to_dict() for e in self.edits],
                 "impacts": [i.to_dict() for i in self.impacts]}
-
-    def to_text(self) -> str:
-        lines = [f"old: {self.old_version}", f"new: {self.new_version}",
-                 f"{len(self.edits)} edited entities; {len(self.impacts)} of {self.cases} cases change their report"]
-        for e in self.edits:
-            lines.append(f"  edit {e.kind}: {curie(e.entity)} (+{len(e.added)} / -{len(e.removed)} triples)")
-        for i in self.impacts:
-            lines.append(f"case {i.case_id}:")
-            for c in i.changes:
-                lines.append(f"  {c.kind}: {c.therapy_label} ({c.old or '-'} -> {c.new or '-'}); "
-                             f"rules: {', '.join(map(curie, c.rules)) or '-'}; "
-                             f"caused by: {', '.join(map(curie, c.caused_by)) or 'unattributed'}")
-            if i.rules_started:
-                lines.append(f"  rules now firing: {', '.join(map(curie, i.rules_started))}")
-            if i.rules_stopped:
-                lines.append(f"  rules no longer firing: {', '.join(map(curie, i.rules_stopped))}")
-        return "\n".join(lines)
 
 
 def analyse(old: Knowledge, new: Knowledge, records: list[CaseRecord], engine: str = "fast") -> ImpactReport:

@@ -1,4 +1,8 @@
-"""Show a report to a person (rich tables) or a program (JSON, Turtle)."""
+"""Show a report to a person (rich tables) or a program (JSON, Turtle).
+
+The report model keeps the data (``Report.to_dict``, ``Report.to_rdf``);
+every text form of a report is written here, one function per format.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from io import StringIO
 from rich.console import Console
 from rich.table import Table
 
+from netkg.cases.facts import CaseFacts
+from netkg.reasoning.result import Classification
 from netkg.report.model import Finding, Note, Report
 
 _TITLES = {
@@ -21,6 +27,14 @@ _TITLES = {
 def to_json(report: Report) -> str:
     """The report as indented JSON (shape: docs/report-format.md)."""
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+
+
+def to_turtle(report: Report, facts: CaseFacts, classification: Classification) -> str:
+    """The case with its inferred triples and report as Turtle, under a two-line comment header."""
+    graph = report.to_rdf(facts, classification)
+    return (f"# netkg case {report.case_id} · knowledge {report.knowledge_version}\n"
+            f"# {report.disclaimer}\n"
+            + graph.serialize(format="turtle"))
 
 
 def to_text(report: Report, width: int = 120, verbose: bool = False) -> str:

@@ -9,15 +9,10 @@ this package register their checks with :func:`register`; the package
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Optional
-
-from rdflib import URIRef
 
 from netkg import vocabulary as V
 from netkg.vocabulary import curie
@@ -135,28 +130,6 @@ class CheckReport:
                         "skipped": c.id in self.skipped} for c in self.checks],
             "findings": [f.to_dict() for f in self.findings],
         }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
-
-    def to_tsv(self) -> str:
-        out = io.StringIO()
-        w = csv.writer(out, delimiter="\t", lineterminator="\n")
-        w.writerow(["severity", "check", "entity", "property", "value", "message"])
-        for f in self.findings:
-            w.writerow([f.severity, f.check, f.entity, f.property, f.value, f.message])
-        return out.getvalue()
-
-    def to_table(self) -> str:
-        lines = []
-        for f in self.findings:
-            where = " ".join(x for x in (f.entity, f.property, f.value) if x)
-            lines.append(f"{f.severity:<5} {f.check:<28} {where}: {f.message}")
-        if self.skipped:
-            lines.append(f"skipped: {', '.join(self.skipped)}")
-        lines.append(f"{len(self.checks)} checks; {self.count(ERROR)} errors, {self.count(WARN)} warnings, "
-                     f"{self.count(INFO)} notes; {self.exempted} exempted")
-        return "\n".join(lines)
 
 
 def exemptions(knowledge: Knowledge) -> dict[str, set[str]]:
