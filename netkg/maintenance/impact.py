@@ -11,9 +11,8 @@ the entity is the rule itself or something its definition depends on.
 
 from __future__ import annotations
 
-import subprocess
-from collections import Counter
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -23,14 +22,13 @@ from rdflib.compare import to_isomorphic
 
 from netkg import vocabulary as V
 from netkg.cases.record import CaseRecord
-from netkg.errors import EnvironmentProblem, InputError
+from netkg.errors import InputError
 from netkg.knowledge.ontology import Knowledge
 from netkg.maintenance.cohort import DEFAULT_COHORT, load_cohort
+from netkg.maintenance.revision import ontology_at_revision
 from netkg.pipeline import reason_records
 from netkg.report.model import CATEGORIES
-from netkg.paths import DEFAULT_ONTOLOGY, REPO_ROOT
-
-EDIT_FILE = "ontology/netkg-edit.ttl"
+from netkg.paths import DEFAULT_ONTOLOGY
 
 
 # ------------------------------------------------------------------------------- cohort
@@ -198,20 +196,6 @@ def analyse(old: Knowledge, new: Knowledge, records: list[CaseRecord], engine: s
         if changes:
             impacts.append(CaseImpact(cid, changes, sorted(b["rules"] - a["rules"]), sorted(a["rules"] - b["rules"])))
     return ImpactReport(old.version, new.version, len(records), sorted(edits.values(), key=lambda e: e.entity), impacts)
-
-
-def ontology_at_revision(rev: str, workdir: Path, repo: Path = REPO_ROOT) -> Path:
-    """Write the edit file as of git revision ``rev`` into ``workdir``."""
-    try:
-        data = subprocess.run(["git", "-C", str(repo), "show", f"{rev}:{EDIT_FILE}"], capture_output=True,
-                              check=True, timeout=60).stdout
-    except FileNotFoundError:
-        raise EnvironmentProblem("git is not installed; use --old FILE instead of --old-rev") from None
-    except subprocess.CalledProcessError as exc:
-        raise InputError(f"--old-rev {rev}: {exc.stderr.decode(errors='replace').strip()}") from None
-    target = Path(workdir) / f"netkg-{rev.replace('/', '_')}.ttl"
-    target.write_bytes(data)
-    return target
 
 
 def impact(old: Optional[Path] = None, new: Optional[Path] = None, cohort: Optional[Path] = None,
