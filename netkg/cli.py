@@ -19,14 +19,13 @@ import pkgutil
 import sys
 from typing import Optional, Sequence
 
+import netkg.commands as commands
 from netkg import __version__
 from netkg.errors import EXIT_ENVIRONMENT, EXIT_INPUT, NetkgError
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every discovered sub-command."""
-    import netkg.commands as commands
-
     parser = argparse.ArgumentParser(prog="netkg", description="Reason over neuroendocrine neoplasm cases with the netkg knowledge graph. "
                                      "Supports professionals and research; does not replace clinical judgement.")
     parser.add_argument("--version", action="version", version=f"netkg {__version__}")

@@ -223,6 +223,7 @@ def check_read_only(query: str) -> str:
     refused, and so are CONSTRUCT and DESCRIBE, whose answers are graphs, not rows.
     Checked before anything runs; the verdict is cached per query text.
     """
+    # rdflib builds its SPARQL grammar on import (about 0.08 s): only a process that checks a query pays it.
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -241,7 +242,7 @@ def check_read_only(query: str) -> str:
 
 def _node_names(node: object) -> set[str]:
     """The names of every rdflib ``CompValue`` in a SPARQL parse tree."""
-    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.parserutils import CompValue  # with the grammar, above
 
     names: set[str] = set()
     stack = [node]

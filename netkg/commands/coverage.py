@@ -6,6 +6,9 @@ import argparse
 from pathlib import Path
 
 from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
+from netkg.knowledge.ontology import Knowledge
+from netkg.maintenance.coverage import compute_coverage
+from netkg.maintenance.writers import writer_for
 
 NAME = "coverage"
 HELP = "Report for every source statement whether it is encoded, out of scope or missing (exit 1 if any is missing)."
@@ -19,10 +22,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.maintenance.coverage import compute_coverage
-    from netkg.maintenance.writers import writer_for
-    from netkg.knowledge.ontology import Knowledge
-
     knowledge = Knowledge.load(args.ontology)
     try:
         report = compute_coverage(knowledge.graph, args.statements, args.out_of_scope)

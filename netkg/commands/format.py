@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from netkg.maintenance.release import format_file, noncanonical_files
+from netkg.paths import DEFAULT_ONTOLOGY
 
 NAME = "format"
 HELP = ("Rewrite the ontology modules in canonical form, each term in its module; "
@@ -18,9 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.maintenance.release import format_file, noncanonical_files
-    from netkg.paths import DEFAULT_ONTOLOGY
-
     path = args.ontology or DEFAULT_ONTOLOGY
     if args.check:
         wrong = noncanonical_files(path)

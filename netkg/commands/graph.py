@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from netkg.errors import InputError
+from netkg.knowledge.ontology import Knowledge
+from netkg.maintenance.graph import build_graph, draw, write_graphml
 
 NAME = "graph"
 HELP = "Draw the decision graph (rules to therapies, typed by strength) as SVG/PNG and optionally export GraphML."
@@ -18,9 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.maintenance.graph import build_graph, draw, write_graphml
-    from netkg.knowledge.ontology import Knowledge
-
     if args.out.suffix.lower() not in (".svg", ".png"):
         raise InputError(f"--out: picture must end in .svg or .png, got {args.out.name}")
     knowledge = Knowledge.load(args.ontology)

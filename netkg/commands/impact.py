@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from netkg.errors import EXIT_OK
+from netkg.maintenance.impact import impact
+from netkg.maintenance.writers import writer_for
 
 NAME = "impact"
 HELP = "Reason a cohort under two ontology versions and list every case whose report changes, with the edits that caused it."
@@ -22,9 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.maintenance.impact import impact
-    from netkg.maintenance.writers import writer_for
-
     report = impact(args.old, args.new, args.cohort, args.engine, args.old_rev)
     print(writer_for("impact", args.format)(report))
     return EXIT_OK

@@ -6,9 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from netkg.cases.reader import read_cases
+from netkg.commands.serve import read_token
 from netkg.errors import EXIT_OK, InputError
 from netkg.reasoning import ENGINES
-from netkg.registry.store import DEFAULT_TIMEOUT_S
+from netkg.registry.batch import reason_into_store
+from netkg.registry.queries import load_query, run_query
+from netkg.registry.store import DEFAULT_TIMEOUT_S, EmbeddedStore, RemoteStore
+from netkg.registry.writers import writer_for
 
 NAME = "query"
 HELP = ("Run a SPARQL query file with typed parameters against a store (--store), an endpoint (--endpoint) "
@@ -43,17 +48,11 @@ def parse_params(items: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.registry.queries import load_query, run_query
-    from netkg.registry.writers import writer_for
-    from netkg.registry.store import EmbeddedStore, RemoteStore
-
     query = load_query(args.file)
     params = parse_params(args.param)
     if not 0 < args.timeout < float("inf"):
         raise InputError("--timeout must be a positive number of seconds")
     if args.endpoint:
-        from netkg.commands.serve import read_token
-
         store = RemoteStore(args.endpoint, token=read_token(args.token_file))
     elif args.store:
         store = EmbeddedStore(args.store, read_only=True)
@@ -65,10 +64,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _reason_cases(paths: list[Path], engine: str):
-    from netkg.registry.batch import reason_into_store
-    from netkg.cases.reader import read_cases
-    from netkg.registry.store import EmbeddedStore
-
     store = EmbeddedStore(None)
     results = [r for p in paths for r in read_cases(p)]
     summary = reason_into_store(results, store, engine=engine, workers=1)

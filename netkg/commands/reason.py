@@ -8,6 +8,8 @@ from pathlib import Path
 
 from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
 from netkg.reasoning import ENGINES
+from netkg.registry.batch import reason_into_store, summary_line
+from netkg.registry.store import EmbeddedStore
 
 NAME = "reason"
 HELP = ("Reason every case of a file or folder (JSON, JSON Lines, YAML) into a persistent SPARQL store; "
@@ -27,9 +29,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.registry.batch import reason_into_store, summary_line
-    from netkg.registry.store import EmbeddedStore
-
     if not args.input.exists():
         raise InputError(f"input: no such file or folder: {args.input}")
     if args.workers < 0 or args.chunk_size < 1:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from netkg import pipeline
 from netkg.cases.reader import load_case
 from netkg.reasoning import ENGINES
+from netkg.report.writers import to_json, to_text, to_turtle
 
 NAME = "recommend"
 HELP = "Reason over one case file (JSON or YAML) and print its recommendation report."
@@ -23,9 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg import pipeline
-    from netkg.report.writers import to_json, to_text, to_turtle
-
     record = load_case(args.case)
     k = pipeline.knowledge(args.ontology)
     reasoned = pipeline.reason_records([record], args.engine, k)[0]

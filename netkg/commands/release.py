@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from netkg.maintenance.release import make_release
 
 NAME = "release"
 HELP = "Write a dated release of the ontology: netkg.owl (RDF/XML) and netkg.ttl with a dated versionIRI."
@@ -16,8 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.maintenance.release import make_release
-
     rel = make_release(args.date, args.out, args.ontology)
     print(f"release {rel.date}: {rel.version_iri}")
     for f in rel.files:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from netkg.cases.record import CaseRecord
 
 NAME = "schema"
 HELP = "Print the JSON Schema of a case file (fields, types, allowed values)."
@@ -15,7 +16,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netkg.cases.record import CaseRecord
-
     sys.stdout.write(json.dumps(CaseRecord.model_json_schema(), indent=2) + "\n")
     return 0

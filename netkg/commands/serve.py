@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     token = read_token(args.token_file)
     _check_arguments(args, token)
     try:
-        import uvicorn
+        import uvicorn  # optional: the 'server' extra
 
         from netkg.registry.server import GateSettings, make_app
     except ImportError:

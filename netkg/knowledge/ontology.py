@@ -20,6 +20,7 @@ from typing import Any, Optional, Union
 from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg import vocabulary as V
+from netkg.knowledge import expressions
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
 from netkg.knowledge.source import KnowledgeError, default_source, load_source
 from netkg.paths import DEFAULT_ONTOLOGY
@@ -138,9 +139,7 @@ class Knowledge:
     @cached_property
     def definitions(self) -> dict[URIRef, Any]:
         """Every defined class's expression (:func:`netkg.knowledge.expressions.definitions`), parsed once."""
-        from netkg.knowledge.expressions import definitions  # netkg.reasoning imports this module
-
-        return definitions(self.graph)
+        return expressions.definitions(self.graph)
 
     def definition(self, iri: URIRef) -> str:
         return str(self.graph.value(iri, SKOS.definition) or "")

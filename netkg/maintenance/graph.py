@@ -23,6 +23,7 @@ from rdflib import BNode, URIRef
 
 from netkg import vocabulary as V
 from netkg.knowledge.ontology import STRENGTH_NAMES, Knowledge
+from netkg.maintenance.cohort import DEFAULT_COHORT, classify_cohort
 from netkg.vocabulary import NETKG, OWL, RDF, RDFS
 
 EDGE_COLOURS = {
@@ -91,7 +92,7 @@ def write_graphml(G: nx.DiGraph, path: str | Path) -> Path:
 
 def draw(G: nx.DiGraph, path: str | Path, title: str = "netkg decision graph") -> Path:
     """Draw rules (left) and therapies (right) as a bipartite picture; SVG or PNG by extension."""
-    import matplotlib
+    import matplotlib  # optional: only drawing needs it (the test extra installs it)
 
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.fonttype"] = "none"
@@ -161,8 +162,6 @@ def unreachable_therapies(knowledge: Knowledge) -> list[URIRef]:
 
 def untriggered_rules(knowledge: Knowledge, cohort: Optional[Path] = None, engine: str = "fast") -> list[URIRef]:
     """Recommendation and caution rules that no case of the cohort triggers."""
-    from netkg.maintenance.cohort import DEFAULT_COHORT, classify_cohort
-
     fired: set[URIRef] = set()
     for _, classification in classify_cohort(knowledge, Path(cohort or DEFAULT_COHORT), engine):
         fired.update(classification.case_types)

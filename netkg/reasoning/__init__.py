@@ -6,6 +6,8 @@ from typing import Protocol
 
 from netkg.cases.facts import CaseFacts
 from netkg.knowledge.ontology import Knowledge
+from netkg.reasoning.fast import FastReasoner
+from netkg.reasoning.reference import HermitReasoner
 from netkg.reasoning.result import Classification
 
 ENGINES = ("hermit", "fast")
@@ -22,12 +24,8 @@ class Reasoner(Protocol):
 def make_reasoner(knowledge: Knowledge, engine: str = "hermit") -> Reasoner:
     """The reasoner called ``engine`` ('hermit', the reference, or 'fast')."""
     if engine == "hermit":
-        from netkg.reasoning.reference import HermitReasoner
-
         return HermitReasoner(knowledge)
     if engine == "fast":
-        from netkg.reasoning.fast import FastReasoner
-
         return FastReasoner(knowledge)
     raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
 

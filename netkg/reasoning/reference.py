@@ -21,6 +21,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+import owlready2
+import owlready2.reasoning
+from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
 from rdflib import Graph, URIRef
 
 from netkg.cases.facts import CaseFacts
@@ -89,8 +92,7 @@ def _java_time_limit(seconds: float) -> Iterator[None]:
     ``TimeoutExpired`` when the limit passes.  This bounds the run in this process, without a
     wrapper script or a watchdog thread, and on every platform (coreutils ``timeout`` is not).
     """
-    import owlready2.reasoning as reasoning
-
+    reasoning = owlready2.reasoning
     previous = reasoning._subprocess_kargs
     reasoning._subprocess_kargs = {**previous, "timeout": seconds}
     try:
@@ -106,8 +108,6 @@ def run_hermit(world: object, timeout_s: float) -> str:
     by its own notes; the axiom lines after the marker are returned (none when Java printed nothing).
     Raises :class:`ReasonerUnavailable` at the time limit, and owlready2's errors otherwise.
     """
-    from owlready2 import sync_reasoner_hermit
-
     log = io.StringIO()
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(log), _java_time_limit(timeout_s):
@@ -134,9 +134,6 @@ def ontology_coherence(knowledge: Knowledge) -> Coherence:
     ``NETKG_HERMIT_TIMEOUT``, as for classifying cases.  A Java that exits without HermiT's
     output, a failed run or the time limit is a :class:`ReasonerUnavailable`, never an answer.
     """
-    import owlready2
-    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World
-
     owlready2.JAVA_EXE = java_executable()
     owlready2.reasoning.JAVA_MEMORY = java_memory_mb()
     timeout_s = hermit_timeout_s()
@@ -185,8 +182,6 @@ class HermitReasoner:
         return out
 
     def _run(self, chunk: list[CaseFacts]) -> list[Classification]:
-        import owlready2
-
         owlready2.JAVA_EXE = self.java
         owlready2.reasoning.JAVA_MEMORY = self.memory_mb
         abox = Graph()
@@ -210,8 +205,6 @@ class HermitReasoner:
         command-line driver); the same input then succeeds, so such a failure is
         retried a few times.
         """
-        from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World
-
         last = ""
         for _attempt in range(HERMIT_ATTEMPTS):
             world = World()

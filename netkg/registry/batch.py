@@ -26,9 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from netkg import pipeline
 from netkg.cases.reader import read_cases, validate_case
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import Knowledge
+from netkg.reasoning import make_reasoner
 from netkg.reasoning.reference import ReasonerUnavailable
 from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,
                              replacement_reasons, revision_triples)
@@ -79,18 +83,14 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(ontology: Optional[str], engine: str) -> None:
-    from netkg import pipeline
-
     _WORKER["knowledge"] = pipeline.knowledge(ontology)
     _WORKER["engine"] = engine
 
 
 def case_graphs(records: list[CaseRecord], knowledge: Knowledge, engine: str) -> list[ReasonedGraph]:
     """The graph of each record: facts, inferred types, report, and where the report comes from."""
-    from netkg.pipeline import reason_records
-
     out = []
-    reasoned = reason_records(records, engine, knowledge)
+    reasoned = pipeline.reason_records(records, engine, knowledge)
     reasoned_at = now()
     for r in reasoned:
         case = case_iri(r.record.id)
@@ -166,9 +166,6 @@ def reason_into_store(
 
     ``on_chunk(n_written)`` is called after each chunk is stored (progress hooks, tests).
     """
-    from netkg import pipeline
-    from netkg.reasoning import make_reasoner
-
     knowledge = pipeline.knowledge(ontology)
     make_reasoner(knowledge, engine)  # the engine can run (Java found) before anything is written
     summary = BatchSummary(knowledge_version=knowledge.version, engine=engine)
@@ -267,8 +264,6 @@ class _Bar:
 def _progress(enabled: bool, total: int) -> _Bar:
     if not enabled:
         return _Bar()
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
     progress = Progress(TextColumn("reasoning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TimeRemainingColumn(), transient=False)
     progress.start()

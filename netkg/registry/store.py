@@ -17,6 +17,8 @@ when unbound.
 from __future__ import annotations
 
 import json
+import socket
+import urllib.error
 import math
 import re
 import threading
@@ -26,6 +28,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 
 import pyoxigraph as ox
+from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
+from SPARQLWrapper import SPARQLExceptions
 from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg import __version__
@@ -303,6 +307,16 @@ def _store_problem(path: Optional[Path], exc: Exception) -> str:
     return f"store {path} cannot be opened (corrupt or not an oxigraph store?): {text}"
 
 
+_HTTP_STATUS_OF_ERROR = {
+    SPARQLExceptions.QueryBadFormed: 400,
+    SPARQLExceptions.Unauthorized: 401,
+    SPARQLExceptions.EndPointNotFound: 404,
+    SPARQLExceptions.URITooLong: 414,
+    SPARQLExceptions.EndPointInternalError: 500,
+}
+"""The HTTP status behind each error SPARQLWrapper raises."""
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint, queried over HTTP POST with JSON results.
 
@@ -337,12 +351,6 @@ class RemoteStore(Store):
         The query form is set from netkg's own parse: SPARQLWrapper's guess reads words of
         ``#`` comments (a header saying "added" made it send an update).
         """
-        import socket
-        import urllib.error
-
-        from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
-        from SPARQLWrapper import SPARQLExceptions as errors
-
         sparql = SPARQLWrapper(self.endpoint, agent=f"netkg/{__version__}")
         sparql.setMethod(POST)
         sparql.setRequestMethod(POSTDIRECTLY)
@@ -353,8 +361,7 @@ class RemoteStore(Store):
             sparql.setTimeout(max(1, math.ceil(timeout)))
         if self.token:
             sparql.addCustomHttpHeader("Authorization", f"Bearer {self.token}")
-        statuses = {errors.QueryBadFormed: 400, errors.Unauthorized: 401, errors.EndPointNotFound: 404,
-                    errors.URITooLong: 414, errors.EndPointInternalError: 500}
+        statuses = _HTTP_STATUS_OF_ERROR
         try:
             body = sparql.query().response.read()
         except tuple(statuses) as exc:  # type: ignore[misc]

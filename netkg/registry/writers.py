@@ -11,6 +11,9 @@ import csv
 import json
 from typing import Callable, TextIO
 
+from rich.console import Console
+from rich.table import Table
+
 from netkg.sparql import Rows
 from netkg.vocabulary import curie
 
@@ -33,9 +36,6 @@ def write_csv(rows: Rows, out: TextIO) -> None:
 
 def write_table(rows: Rows, out: TextIO) -> None:
     """A rich table with short IRIs, then the row count."""
-    from rich.console import Console
-    from rich.table import Table
-
     table = Table(show_lines=False)
     for v in rows.variables:
         table.add_column(v, overflow="fold")
