@@ -14,7 +14,8 @@ graph says about it, so ``netkg format`` files a new term without being told:
     (``RecommendationRule`` -> ``rules-recommendation``, ``FollowUpRule`` ->
     ``rules-follow-up``);
 ``sources``
-    ``SourceArticle`` and the articles;
+    ``Source``, its kinds (``SourceArticle``, trial publications, guidelines, ...)
+    and the sources themselves;
 ``evidence`` / ``instructions``
     evidence figures; dosing and monitoring instructions (the knowledge items);
 ``therapies``
@@ -51,6 +52,7 @@ RULE = NETKG.Rule
 THERAPY_RELATION = NETKG.hasTherapyRelation
 _CLASS_MODULES = (  # checked in this order after the rule families
     (NETKG.SourceArticle, SOURCES),
+    (NETKG.Source, SOURCES),
     (NETKG.EvidenceFigure, EVIDENCE),
     (NETKG.DosingInstruction, INSTRUCTIONS),
     (NETKG.MonitoringInstruction, INSTRUCTIONS),
