@@ -63,6 +63,54 @@ SYNDROMES: dict[str, URIRef] = {
     "other": NETKG.OtherHormonalSyndrome,
 }
 
+HISTOLOGY: dict[str, URIRef | None] = {
+    "typical_carcinoid": NETKG.TypicalCarcinoidHistology,
+    "atypical_carcinoid": NETKG.AtypicalCarcinoidHistology,
+    "large_cell": NETKG.LargeCellHistology,
+    "small_cell": NETKG.SmallCellHistology,
+    "unknown": None,
+}
+
+LUNG_CARCINOID_HISTOLOGY = frozenset({"typical_carcinoid", "atypical_carcinoid"})  # lung primaries only
+NEC_HISTOLOGY = frozenset({"large_cell", "small_cell"})  # poorly differentiated carcinomas only
+
+NECROSIS: dict[str, URIRef | None] = {
+    "none": NETKG.NoNecrosis,
+    "punctate": NETKG.PunctateNecrosis,
+    "extensive": NETKG.ExtensiveNecrosis,
+    "unknown": None,
+}
+
+GASTRIC_TYPES: dict[str, URIRef] = {
+    "type_1": NETKG.GastricType1,
+    "type_2": NETKG.GastricType2,
+    "type_3": NETKG.GastricType3,
+}
+
+INVASION_DEPTHS: dict[str, URIRef | None] = {
+    "mucosa": NETKG.InvasionMucosa,
+    "submucosa": NETKG.InvasionSubmucosa,
+    "muscularis_propria": NETKG.InvasionMuscularisPropria,
+    "beyond_muscularis_propria": NETKG.InvasionBeyondMuscularisPropria,
+    "unknown": None,
+}
+
+RESECTION_MARGINS: dict[str, URIRef | None] = {
+    "r0": NETKG.MarginR0,
+    "r1": NETKG.MarginR1,
+    "r2": NETKG.MarginR2,
+    "unknown": None,
+}
+
+HEREDITARY_SYNDROMES: dict[str, URIRef] = {
+    "men1": NETKG.MEN1Syndrome,
+    "men4": NETKG.MEN4Syndrome,
+    "vhl": NETKG.VHLSyndrome,
+    "nf1": NETKG.NF1Syndrome,
+    "tsc": NETKG.TSCSyndrome,
+    "none_known": NETKG.NoKnownHereditarySyndrome,
+}
+
 PRIMARY_COMPLICATIONS: dict[str, URIRef] = {
     "obstruction": NETKG.Obstruction,
     "bleeding": NETKG.Bleeding,

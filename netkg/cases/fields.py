@@ -130,6 +130,28 @@ CASE_FIELDS: tuple[CaseField, ...] = (
               owl="functional status", properties=(NETKG.hasFunctionalStatus,)),
     CaseField("tumour.syndrome", "code", "the hormonal syndrome", subject="tumour", owl="hormonal syndrome",
               properties=(NETKG.hasHormonalSyndrome,), allowed=codes.SYNDROMES),
+    CaseField("tumour.size_cm", "number", "largest diameter of the primary tumour", subject="tumour", owl="decimal",
+              properties=(NETKG.tumourSizeCm,), minimum=0, minimum_excluded=True, maximum=50, unit="cm"),
+    CaseField("tumour.lesion_count", "integer", "number of primary lesions (more than 1: multifocal)", subject="tumour",
+              owl="integer", properties=(NETKG.primaryLesionCount,), minimum=1, maximum=100),
+    CaseField("tumour.histology", "code", "histological type (lung carcinoids; small or large cell carcinoma)",
+              subject="tumour", owl="class value", properties=(NETKG.hasHistology,), allowed=codes.HISTOLOGY,
+              default="unknown"),
+    CaseField("tumour.necrosis", "code", "tumour necrosis on pathology", subject="tumour", owl="class value",
+              properties=(NETKG.hasNecrosis,), allowed=codes.NECROSIS, default="unknown"),
+    CaseField("tumour.gastric_type", "code", "type of a gastric NET (only with primary_site stomach)", subject="tumour",
+              owl="class value", properties=(NETKG.hasGastricType,), allowed=codes.GASTRIC_TYPES),
+    CaseField("tumour.invasion_depth", "code", "deepest layer of the wall the primary invades", subject="tumour",
+              owl="class value", properties=(NETKG.hasInvasionDepth,), allowed=codes.INVASION_DEPTHS,
+              default="unknown"),
+    CaseField("tumour.lymphovascular_invasion", "flag", "lympho-vascular invasion on pathology", subject="tumour",
+              owl="boolean", properties=(NETKG.lymphovascularInvasion,)),
+    CaseField("tumour.mesoappendiceal_invasion_mm", "number", "depth of invasion into the mesoappendix "
+              "(only with primary_site appendix; 0 = none)", subject="tumour", owl="decimal",
+              properties=(NETKG.mesoappendicealInvasionMm,), minimum=0, maximum=100, unit="mm"),
+    CaseField("tumour.resection_margin", "code", "margin of the resection of the primary (only with primary_resected "
+              "true or omitted)", subject="tumour", owl="class value", properties=(NETKG.hasResectionMargin,),
+              allowed=codes.RESECTION_MARGINS, default="unknown"),
     CaseField("metastatic_sites", "codes", "sites of metastasis; [] = staged, no metastasis; omitted = staging not documented",
               subject="tumour", owl="site individuals", properties=(NETKG.hasMetastaticSite, NETKG.hasStagingStatus),
               allowed=codes.METASTATIC_SITES),
@@ -180,6 +202,8 @@ CASE_FIELDS: tuple[CaseField, ...] = (
               "complications of the primary tumour; [] = asymptomatic primary; omitted = not recorded",
               owl="symptom status", properties=(NETKG.hasPrimarySymptomStatus, NETKG.hasPrimaryComplication),
               allowed=codes.PRIMARY_COMPLICATIONS),
+    CaseField("hereditary_syndrome", "code", "germline tumour syndrome of the patient; none_known = assessed, none found",
+              owl="class value", properties=(NETKG.hasHereditarySyndrome,), allowed=codes.HEREDITARY_SYNDROMES),
 )
 
 FIELDS: dict[str, CaseField] = {f.path: f for f in CASE_FIELDS}

@@ -14,6 +14,7 @@ from typing import Any, Literal as Lit, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from netkg.cases.codes import LUNG_CARCINOID_HISTOLOGY, NEC_HISTOLOGY
 from netkg.cases.fields import FIELDS, model_field
 from netkg.errors import InputError
 
@@ -38,6 +39,12 @@ Complication = _choices("primary_complications")
 TherapyCode = _choices("treatment_history.therapy")
 TreatmentIntent = _choices("treatment_history.intent")
 TreatmentOutcome = _choices("treatment_history.outcome")
+Histology = _choices("tumour.histology")
+Necrosis = _choices("tumour.necrosis")
+GastricType = _choices("tumour.gastric_type")
+InvasionDepth = _choices("tumour.invasion_depth")
+ResectionMargin = _choices("tumour.resection_margin")
+HereditarySyndrome = _choices("hereditary_syndrome")
 
 
 class _Strict(BaseModel):
@@ -56,6 +63,15 @@ class TumourRecord(_Strict):
     sstr_status: SSTRStatus = model_field("tumour.sstr_status")  # type: ignore[valid-type]
     functioning: Optional[bool] = model_field("tumour.functioning")
     syndrome: Optional[Syndrome] = model_field("tumour.syndrome")  # type: ignore[valid-type]
+    size_cm: Optional[float] = model_field("tumour.size_cm")
+    lesion_count: Optional[int] = model_field("tumour.lesion_count")
+    histology: Histology = model_field("tumour.histology")  # type: ignore[valid-type]
+    necrosis: Necrosis = model_field("tumour.necrosis")  # type: ignore[valid-type]
+    gastric_type: Optional[GastricType] = model_field("tumour.gastric_type")  # type: ignore[valid-type]
+    invasion_depth: InvasionDepth = model_field("tumour.invasion_depth")  # type: ignore[valid-type]
+    lymphovascular_invasion: Optional[bool] = model_field("tumour.lymphovascular_invasion")
+    mesoappendiceal_invasion_mm: Optional[float] = model_field("tumour.mesoappendiceal_invasion_mm")
+    resection_margin: ResectionMargin = model_field("tumour.resection_margin")  # type: ignore[valid-type]
 
 
 class LiverBurden(_Strict):
@@ -96,6 +112,7 @@ class CaseRecord(_Strict):
     pancreatoduodenectomy: Optional[bool] = model_field("pancreatoduodenectomy")
     complete_resection: Optional[bool] = model_field("complete_resection")
     primary_complications: Optional[list[Complication]] = model_field("primary_complications")  # type: ignore[valid-type]
+    hereditary_syndrome: Optional[HereditarySyndrome] = model_field("hereditary_syndrome")  # type: ignore[valid-type]
 
     @field_validator("metastatic_sites", "primary_complications", mode="after")
     @classmethod
@@ -129,6 +146,7 @@ class CaseRecord(_Strict):
             raise Contradiction("rapid_progression", "rapid progression requires disease_course 'progressive'")
         self._consistent_course()
         self._consistent_surgery()
+        self._consistent_pathology()
         if self.primary_complications is not None and len(set(self.primary_complications)) != len(self.primary_complications):
             raise Contradiction("primary_complications", "each complication may be listed once")
         for n, line in enumerate(self.treatment_history or ()):
@@ -167,6 +185,28 @@ class CaseRecord(_Strict):
         if self.pancreatoduodenectomy and self.primary_resected is False and self.tumour.primary_site == "duodenum":
             raise Contradiction("pancreatoduodenectomy", "a pancreatoduodenectomy removes the duodenum, so a duodenal primary "
                                                           "cannot still be in place (primary_resected false); correct one of them")
+
+
+    def _consistent_pathology(self) -> None:
+        t = self.tumour
+        site = t.primary_site
+        if t.gastric_type is not None and site != "stomach":
+            raise Contradiction("tumour.gastric_type", f"a gastric type (type_1, type_2, type_3) describes a stomach "
+                                                        f"primary, but primary_site is '{site}'; correct one of them")
+        if t.histology in LUNG_CARCINOID_HISTOLOGY and site != "lung":
+            raise Contradiction("tumour.histology", f"'{t.histology}' is a lung classification (K124; allowed for "
+                                                     f"primary_site lung only), but primary_site is '{site}'")
+        if t.histology in LUNG_CARCINOID_HISTOLOGY and t.differentiation == "poor":
+            raise Contradiction("tumour.histology", f"a carcinoid ('{t.histology}') is well differentiated, but "
+                                                     "differentiation is 'poor'; review the pathology")
+        if t.histology in NEC_HISTOLOGY and t.differentiation == "well":
+            raise Contradiction("tumour.histology", f"'{t.histology}' carcinoma is poorly differentiated (NEC), but "
+                                                     "differentiation is 'well'; review the pathology")
+        if t.mesoappendiceal_invasion_mm is not None and site != "appendix":
+            raise Contradiction("tumour.mesoappendiceal_invasion_mm", f"mesoappendiceal invasion describes an appendix "
+                                                                       f"primary, but primary_site is '{site}'")
+        if t.resection_margin != "unknown" and self.primary_resected is False:
+            raise Contradiction("tumour.resection_margin", "a resection margin is recorded, but primary_resected is false")
 
 
 class Contradiction(ValueError):
