@@ -4,6 +4,12 @@
 knowledge must cover; ``ontology/out-of-scope.tsv`` lists the ids
 deliberately left out, each with a reason.  A statement is *encoded* when at
 least one entity of the ontology cites it with ``netkg:statementId``.
+
+The statement list also records, for the statements of a later review, the
+date of the review (``reviewed``) and how each relates to earlier statements
+(``relation``: ``new`` or ``supersedes K022; refines K046; conflicts with
+K013``); :func:`statement_revisions` reads them and gives every earlier
+statement the newer ones that revise it.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+import re
 
 from rdflib import Graph
 
@@ -26,6 +33,41 @@ ENCODED = "encoded"
 OUT_OF_SCOPE = "out of scope"
 MISSING = "missing"
 
+SUPERSEDES = "supersedes"
+REFINES = "refines"
+CONFLICTS = "conflicts with"
+RELATION_KINDS = (SUPERSEDES, REFINES, CONFLICTS)
+_INVERSE = {SUPERSEDES: "superseded by", REFINES: "refined by", CONFLICTS: "in conflict with"}
+_RELATION = re.compile(r"^(supersedes|refines|conflicts with)\s+(K\d{3})$")
+
+
+@dataclass(frozen=True)
+class StatementRevision:
+    """One newer statement revising an earlier one: ``K101 supersedes K022`` (reviewed on a date)."""
+
+    newer: str
+    kind: str
+    older: str
+    reviewed: str = ""
+
+    def describe_for_older(self) -> str:
+        """The revision seen from the earlier statement: ``superseded by K101 (2026-11-25)``."""
+        when = f" ({self.reviewed})" if self.reviewed else ""
+        return f"{_INVERSE[self.kind]} {self.newer}{when}"
+
+
+def parse_relation(text: str) -> list[tuple[str, str]]:
+    """``"supersedes K022; refines K046"`` -> ``[("supersedes", "K022"), ("refines", "K046")]``; ``new`` -> ``[]``."""
+    out = []
+    for part in (p.strip() for p in (text or "").split(";")):
+        if not part or part == "new":
+            continue
+        m = _RELATION.match(part)
+        if not m:
+            raise ValueError(f"unreadable statement relation {part!r} (expected new, supersedes/refines/conflicts with Knnn)")
+        out.append((m.group(1), m.group(2)))
+    return out
+
 
 @dataclass
 class StatementCoverage:
@@ -36,10 +78,14 @@ class StatementCoverage:
     status: str
     entities: list[str] = field(default_factory=list)
     reason: str = ""
+    reviewed: str = ""
+    revises: list[str] = field(default_factory=list)
+    revised_by: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "kind": self.kind, "status": self.status,
-                "entities": self.entities, "reason": self.reason}
+                "entities": self.entities, "reason": self.reason, "reviewed": self.reviewed,
+                "revises": self.revises, "revised_by": self.revised_by}
 
 
 @dataclass
@@ -83,6 +129,16 @@ def statement_citations(graph: Graph) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
+def statement_revisions(statements: Optional[Path] = None) -> list[StatementRevision]:
+    """Every revision recorded in the statement list, in list order."""
+    out = []
+    for row in read_tsv(Path(statements or DEFAULT_STATEMENTS)):
+        reviewed = (row.get("reviewed") or "").strip()
+        for kind, older in parse_relation(row.get("relation") or ""):
+            out.append(StatementRevision(row["id"].strip(), kind, older, reviewed))
+    return out
+
+
 def compute_coverage(graph: Graph, statements: Optional[Path] = None,
                      out_of_scope: Optional[Path] = None) -> CoverageReport:
     """Coverage of every statement id listed in ``statements`` by ``graph``."""
@@ -92,16 +148,21 @@ def compute_coverage(graph: Graph, statements: Optional[Path] = None,
     excluded = {r["id"].strip(): (r.get("reason") or "").strip() for r in read_tsv(out_of_scope)} \
         if out_of_scope.exists() else {}
     cited = statement_citations(graph)
+    revisions = statement_revisions(statements)
     result = []
     for row in rows:
         sid = row["id"].strip()
         kind = (row.get("kind") or "").strip()
         if sid in cited:
-            result.append(StatementCoverage(sid, kind, ENCODED, cited[sid], excluded.get(sid, "")))
+            entry = StatementCoverage(sid, kind, ENCODED, cited[sid], excluded.get(sid, ""))
         elif sid in excluded:
-            result.append(StatementCoverage(sid, kind, OUT_OF_SCOPE, [], excluded[sid]))
+            entry = StatementCoverage(sid, kind, OUT_OF_SCOPE, [], excluded[sid])
         else:
-            result.append(StatementCoverage(sid, kind, MISSING))
+            entry = StatementCoverage(sid, kind, MISSING)
+        entry.reviewed = (row.get("reviewed") or "").strip()
+        entry.revises = [f"{r.kind} {r.older}" for r in revisions if r.newer == sid]
+        entry.revised_by = [r.describe_for_older() for r in revisions if r.older == sid]
+        result.append(entry)
     known = {r["id"].strip() for r in rows}
     unknown = sorted(set(cited) - known)
     return CoverageReport(result, unknown)
