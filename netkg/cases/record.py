@@ -107,6 +107,8 @@ class CaseRecord(_Strict):
     disease_course: DiseaseCourse = model_field("disease_course")  # type: ignore[valid-type]
     rapid_progression: Optional[bool] = model_field("rapid_progression")
     months_stable: Optional[int] = model_field("months_stable")
+    months_since_diagnosis: Optional[float] = model_field("months_since_diagnosis")
+    bowel_movements_per_day: Optional[float] = model_field("bowel_movements_per_day")
     treatment_history: Optional[list[TreatmentLine]] = model_field("treatment_history")
     primary_resected: Optional[bool] = model_field("primary_resected")
     pancreatoduodenectomy: Optional[bool] = model_field("pancreatoduodenectomy")
