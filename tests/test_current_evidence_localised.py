@@ -74,3 +74,115 @@ def test_an_unknown_code_is_refused_with_the_allowed_values() -> None:
     assert result.record is None
     message = str(result.errors[0])
     assert "tumour.gastric_type" in message and "type_1" in message and "type_3" in message
+
+
+# ---- the rules, one realistic case each --------------------------------------------------------------------------
+
+from netkg.pipeline import knowledge, recommend  # noqa: E402
+from netkg.report.model import Finding, Report  # noqa: E402
+
+K = knowledge()
+EVIDENCE_LEVEL = NETKG.evidenceLevel
+
+
+def case(**changes: Any) -> Report:
+    """The base record with changes, recommended on the fast path."""
+    return recommend(record(**changes).model_dump(mode="json", exclude_none=True), engine="fast")
+
+
+def finding(report: Report, category: str, therapy: URIRef) -> Finding:
+    (found,) = [f for f in report.items(category) if f.therapy == str(therapy)]
+    return found
+
+
+def rule_of(found: Finding, statement: str) -> URIRef:
+    (rule,) = [URIRef(r.iri) for r in found.rules if statement in r.statements]
+    return rule
+
+
+def level(rule: URIRef) -> URIRef:
+    return K.graph.value(rule, EVIDENCE_LEVEL)
+
+
+SMALL_RECTAL = {"size_cm": 0.8, "invasion_depth": "submucosa", "lymphovascular_invasion": False}
+
+
+def test_k127_8mm_rectal_net_gets_endoscopic_resection_not_lymph_node_clearance() -> None:
+    r = case(tumour=SMALL_RECTAL)
+    found = finding(r, "recommended", NETKG.EndoscopicResection)
+    assert found.intent == K.label(NETKG.CurativeIntent)
+    assert level(rule_of(found, "K127")) == NETKG.EvidenceGuidelineConsensus
+    surgery = {str(NETKG.LocoregionalResection), str(NETKG.PrimaryTumourResection)}
+    assert not surgery & (r.therapies("recommended") | r.therapies("consider"))
+    assert not [n for n in r.workup if "K127" in n.source.statements]
+
+
+@pytest.mark.parametrize("risk", [{"size_cm": 1.6}, {"lymphovascular_invasion": True}, {"ki67": 5},
+                                  {"invasion_depth": "muscularis_propria"}])
+def test_k127_a_risk_factor_keeps_the_oncological_resection(risk: dict[str, Any]) -> None:
+    r = case(tumour={**SMALL_RECTAL, **risk})
+    assert str(NETKG.EndoscopicResection) not in r.therapies("recommended")
+    assert str(NETKG.LocoregionalResection) in r.therapies("recommended")
+
+
+def test_k127_unrecorded_size_is_a_workup_not_a_guess() -> None:
+    r = case()
+    assert str(NETKG.EndoscopicResection) not in r.therapies("recommended")
+    assert [n for n in r.workup if "K127" in n.source.statements]
+
+
+APPENDIX = {"primary_site": "appendix", "differentiation": "well", "ki67": 2, "functioning": False}
+
+
+def test_k126_appendiceal_net_over_2cm_gets_completion_right_hemicolectomy() -> None:
+    r = case(tumour={**APPENDIX, "size_cm": 2.5, "resection_margin": "r0"}, primary_resected=True,
+             treatment_history=[{"therapy": "primary_resection", "intent": "curative", "outcome": "completed"}])
+    found = finding(r, "recommended", NETKG.RightHemicolectomy)
+    assert found.intent == K.label(NETKG.CurativeIntent)
+    assert level(rule_of(found, "K126")) == NETKG.EvidenceGuidelineConsensus
+
+
+def test_k126_small_low_risk_appendiceal_net_needs_no_hemicolectomy() -> None:
+    r = case(tumour={**APPENDIX, "size_cm": 0.9, "resection_margin": "r0", "mesoappendiceal_invasion_mm": 0,
+                     "lymphovascular_invasion": False}, primary_resected=True, complete_resection=True,
+             treatment_history=[{"therapy": "primary_resection", "intent": "curative", "outcome": "completed"}])
+    found = finding(r, "not_recommended", NETKG.RightHemicolectomy)
+    assert level(rule_of(found, "K126")) == NETKG.EvidenceGuidelineConsensus
+    assert str(NETKG.RightHemicolectomy) not in r.therapies("recommended")
+
+
+STOMACH = {"primary_site": "stomach", "differentiation": "well", "ki67": 1, "functioning": False}
+
+
+def test_k128_small_gastric_type_1_net_is_managed_endoscopically() -> None:
+    r = case(tumour={**STOMACH, "gastric_type": "type_1", "size_cm": 0.7, "lesion_count": 3})
+    found = finding(r, "recommended", NETKG.EndoscopicResection)
+    assert level(rule_of(found, "K128")) == NETKG.EvidenceGuidelineConsensus
+    assert str(NETKG.LocoregionalResection) not in r.therapies("recommended")
+
+
+def test_k129_localised_gastric_type_3_net_gets_gastrectomy_with_lymphadenectomy() -> None:
+    r = case(tumour={**STOMACH, "ki67": 8, "gastric_type": "type_3", "size_cm": 1.8})
+    found = finding(r, "recommended", NETKG.GastrectomyWithLymphadenectomy)
+    assert found.intent == K.label(NETKG.CurativeIntent)
+    assert level(rule_of(found, "K129")) == NETKG.EvidenceExpertReview
+
+
+PANCREAS = {"primary_site": "pancreas", "differentiation": "well", "ki67": 2}
+
+
+def test_k130_small_sporadic_nf_pnet_may_be_watched() -> None:
+    r = case(tumour={**PANCREAS, "functioning": False, "size_cm": 1.4}, hereditary_syndrome="none_known")
+    found = finding(r, "consider", NETKG.ActiveSurveillance)
+    assert level(rule_of(found, "K130")) == NETKG.EvidenceSingleArmOrRetrospective
+    unknown_syndrome = case(tumour={**PANCREAS, "functioning": False, "size_cm": 1.4})
+    assert str(NETKG.ActiveSurveillance) not in unknown_syndrome.therapies("consider")
+
+
+def test_k131_k132_localised_insulinoma_resection_and_ssa_caution() -> None:
+    r = case(tumour={**PANCREAS, "functioning": True, "syndrome": "insulinoma", "size_cm": 1.2})
+    found = finding(r, "recommended", NETKG.InsulinomaResection)
+    assert level(rule_of(found, "K131")) == NETKG.EvidenceExpertReview
+    (caution,) = [n for n in r.cautions if "K132" in n.source.statements]
+    assert caution.therapy == str(NETKG.SomatostatinAnalog)
+    assert level(URIRef(caution.source.iri)) == NETKG.EvidenceSingleArmOrRetrospective
