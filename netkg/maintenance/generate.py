@@ -293,6 +293,35 @@ def _templates() -> dict[str, Template]:
     T["WorkupSSTRImaging"] = lambda r: _t(None)(r, tumour={"sstr_status": "unknown"})
     T["WorkupStaging"] = lambda r: _t(None)(r, metastatic_sites=None, liver=None)
     T["WorkupUnknownPrimary"] = lambda r: _t(None)(r, tumour={"primary_site": "unknown"})
+    # current evidence, systemic therapy (K101-K122)
+    T["NETTER2FirstLinePRRT"] = lambda r: _t(None)(
+        r, tumour={"differentiation": "well", "ki67": pick(r, (10.0, 19.9, 30.0, 54.9, 55.0)), "sstr_status": "positive",
+                   "primary_site": pick(r, GEP_SITES)}, metastatic_sites=_metastatic(r),
+        months_since_diagnosis=pick(r, (0.5, 3.0, 6.0)), treatment_history=[])
+    T["NETTER1MidgutPRRT"] = lambda r: _t("low")(
+        r, tumour={"sstr_status": "positive", "primary_site": pick(r, ("jejunum", "ileum", "appendix"))},
+        metastatic_sites=_metastatic(r), disease_course="progressive", treatment_history=[_line(pick(r, SSA), "progressed")])
+    T["RADIANT4Everolimus"] = lambda r: _t("low")(
+        r, tumour={"primary_site": pick(r, GI_SITES + ("lung", "unknown")), "functioning": False, "syndrome": None},
+        metastatic_sites=_metastatic(r), disease_course="progressive")
+    T["CABINETCabozantinib"] = lambda r: _t(pick(r, ("G1", "G2", "G3")))(
+        r, metastatic_sites=_metastatic(r), disease_course="progressive",
+        treatment_history=[_line(pick(r, ("everolimus", "sunitinib", "prrt", "temozolomide")), "progressed")])
+    T["NETG3NoDefaultPlatinumEtoposide"] = lambda r: _t("G3")(r, tumour={"primary_site": pick(r, GEP_SITES)},
+                                                              treatment_history=pick(r, ([], None)))
+    T["DigestiveNECCarboplatinEtoposide"] = lambda r: _t("NEC", treatment_history=[])(
+        r, tumour={"primary_site": pick(r, GEP_SITES)}, metastatic_sites=_metastatic(r), ecog=pick(r, (0, 1, 2, None)))
+    T["NECSecondLineIrinotecan"] = lambda r: _t("NEC")(
+        r, tumour={"primary_site": pick(r, GEP_SITES + ("unknown",))}, ecog=pick(r, (0, 1, 2, None)),
+        treatment_history=[_line(pick(r, ("platinum_etoposide", "carboplatin_etoposide", "cisplatin_etoposide")),
+                                 pick(r, ("progressed", "toxicity")))])
+    T["CarcinoidDiarrhoeaTelotristat"] = lambda r: _t(pick(r, ("G1", "G2", "G3")))(
+        r, tumour={"functioning": True, "syndrome": "carcinoid_syndrome"}, bowel_movements_per_day=pick(r, (4.0, 6.0, 10.0)),
+        treatment_history=[_line(pick(r, SSA), "syndrome_uncontrolled", "syndrome_control")])
+    T["CautionSSAMonotherapyKi67AtLeast10"] = lambda r: _t(None)(
+        r, tumour={"differentiation": "well", "ki67": pick(r, (10.0, 15.0, 25.0)), "primary_site": pick(r, GEP_SITES)},
+        metastatic_sites=_metastatic(r), treatment_history=[])
+    T["WorkupCarcinoidHeartDisease"] = lambda r: _t(None)(r, tumour={"functioning": True, "syndrome": "carcinoid_syndrome"})
     return T
 
 
