@@ -322,6 +322,36 @@ def _templates() -> dict[str, Template]:
         r, tumour={"differentiation": "well", "ki67": pick(r, (10.0, 15.0, 25.0)), "primary_site": pick(r, GEP_SITES)},
         metastatic_sites=_metastatic(r), treatment_history=[])
     T["WorkupCarcinoidHeartDisease"] = lambda r: _t(None)(r, tumour={"functioning": True, "syndrome": "carcinoid_syndrome"})
+    # current evidence, site-specific localised disease (K126-K132)
+    T["SmallRectalNETEndoscopicResection"] = lambda r: _t("G1")(
+        r, tumour={"primary_site": "rectum", "size_cm": pick(r, (0.5, 0.8, 1.0)),
+                   "invasion_depth": pick(r, ("mucosa", "submucosa")), "lymphovascular_invasion": False},
+        metastatic_sites=[], primary_resected=False)
+    T["WorkupRectalNETRiskFactors"] = lambda r: _t("G1")(
+        r, tumour={"primary_site": "rectum", "size_cm": None, "invasion_depth": None, "lymphovascular_invasion": None},
+        metastatic_sites=[])
+    T["LargeAppendicealNETRightHemicolectomy"] = lambda r: _t("low")(
+        r, tumour={"primary_site": "appendix", "size_cm": pick(r, (2.1, 3.0, 4.0))}, primary_resected=True,
+        primary_complications=None, ecog=pick(r, (0, 1)))
+    T["SmallAppendicealNETNoHemicolectomy"] = lambda r: _t("G1")(
+        r, tumour={"primary_site": "appendix", "size_cm": pick(r, (0.5, 1.5, 2.0)), "resection_margin": "r0",
+                   "mesoappendiceal_invasion_mm": pick(r, (0.0, 1.0, 2.9)), "lymphovascular_invasion": False},
+        metastatic_sites=pick(r, ([], ["regional_lymph_nodes"])), primary_resected=True, primary_complications=None)
+    T["GastricType12EndoscopicManagement"] = lambda r: _t("low")(
+        r, tumour={"primary_site": "stomach", "gastric_type": pick(r, ("type_1", "type_2")),
+                   "size_cm": pick(r, (0.5, 1.0, 2.0))}, primary_resected=False)
+    T["GastricType3Gastrectomy"] = lambda r: _t("low")(
+        r, tumour={"primary_site": "stomach", "gastric_type": "type_3"}, metastatic_sites=pick(r, ([], ["regional_lymph_nodes"])),
+        ecog=pick(r, (0, 1)), primary_resected=False)
+    T["SmallNFPancreaticNETSurveillance"] = lambda r: _t("low")(
+        r, tumour={"primary_site": "pancreas", "functioning": False, "syndrome": None, "size_cm": pick(r, (0.8, 1.5, 2.0))},
+        metastatic_sites=[], primary_complications=[], hereditary_syndrome="none_known", primary_resected=False)
+    T["LocalisedInsulinomaResection"] = lambda r: _t("low")(
+        r, tumour={"primary_site": "pancreas", "functioning": True, "syndrome": "insulinoma"}, metastatic_sites=[],
+        ecog=pick(r, (0, 1)), primary_resected=False)
+    T["CautionSSAInInsulinoma"] = lambda r: _t(None)(
+        r, tumour={"primary_site": "pancreas", "functioning": True, "syndrome": "insulinoma"}, ecog=pick(r, (0, 1)),
+        primary_resected=False)
     return T
 
 
