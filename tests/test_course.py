@@ -86,7 +86,10 @@ def test_platinum_refractory_nec_gets_no_first_line_platinum() -> None:
     r = run("course-02-platinum-refractory-nec")
     assert str(NETKG.PlatinumEtoposide) not in positives(r)
     assert "platinum-refractory" in r.key_facts["refractory to"]
-    assert ("consider", ANTITUMOUR, ["second line"]) in rows(r, str(NETKG.CisplatinEtoposide))
+    # Current evidence (K117, refining K011): after progression on platinum the second line is irinotecan-based;
+    # K011's later-line cisplatin plus etoposide is withheld and shown as a conflict (tests/test_no_rechallenge.py).
+    assert str(NETKG.CisplatinEtoposide) in {c.therapy for c in r.conflicts}
+    assert ("consider", ANTITUMOUR, ["second line"]) in rows(r, str(NETKG.IrinotecanFluoropyrimidine))
 
 
 # 3 ----------------------------------------------------------------------------------------
