@@ -16,7 +16,7 @@ HELP = "Run the ontology quality checks (coherence, lint, coverage, violation qu
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ontology", type=Path, default=None, help="ontology file (default: the edit file)")
+    parser.add_argument("--ontology", type=Path, default=None, help="ontology module folder or single file (default: ontology/modules/)")
     parser.add_argument("--format", choices=("table", "json", "tsv"), default="table")
     parser.add_argument("--no-reasoner", action="store_true", help="skip the checks that need HermiT (and Java)")
     parser.add_argument("--only", action="append", metavar="CHECK_ID", help="run only this check (repeatable)")

@@ -15,7 +15,7 @@ HELP = "Report for every source statement whether it is encoded, out of scope or
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ontology", type=Path, default=None, help="ontology file (default: the edit file)")
+    parser.add_argument("--ontology", type=Path, default=None, help="ontology module folder or single file (default: ontology/modules/)")
     parser.add_argument("--statements", type=Path, default=None, help="statement list (default: ontology/statements.tsv)")
     parser.add_argument("--out-of-scope", type=Path, default=None, help="out-of-scope list (default: ontology/out-of-scope.tsv)")
     parser.add_argument("--format", choices=("table", "json"), default="table")

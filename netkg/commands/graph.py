@@ -16,7 +16,7 @@ HELP = "Draw the decision graph (rules to therapies, typed by strength) as SVG/P
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("docs/decision-graph.svg"), help="picture (.svg or .png)")
     parser.add_argument("--graphml", type=Path, default=None, help="also write the graph as GraphML")
-    parser.add_argument("--ontology", type=Path, default=None, help="ontology file (default: the edit file)")
+    parser.add_argument("--ontology", type=Path, default=None, help="ontology module folder or single file (default: ontology/modules/)")
 
 
 def run(args: argparse.Namespace) -> int:

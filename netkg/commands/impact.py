@@ -15,9 +15,9 @@ HELP = "Reason a cohort under two ontology versions and list every case whose re
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     old = parser.add_mutually_exclusive_group(required=True)
-    old.add_argument("--old", type=Path, help="the earlier ontology file")
-    old.add_argument("--old-rev", metavar="REV", help="the edit file at this git revision (e.g. HEAD, v0.1.0)")
-    parser.add_argument("--new", type=Path, default=None, help="the later ontology file (default: the edit file in the working tree)")
+    old.add_argument("--old", type=Path, help="the earlier ontology folder or file")
+    old.add_argument("--old-rev", metavar="REV", help="the ontology as of this git revision (e.g. HEAD, v0.1.0)")
+    parser.add_argument("--new", type=Path, default=None, help="the later ontology folder or file (default: ontology/modules/ in the working tree)")
     parser.add_argument("--cohort", type=Path, default=None, help="folder or file of cases (default: examples/cohort/)")
     parser.add_argument("--engine", choices=("fast", "hermit"), default="fast")
     parser.add_argument("--format", choices=("text", "json"), default="text")

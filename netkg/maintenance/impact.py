@@ -200,7 +200,7 @@ def analyse(old: Knowledge, new: Knowledge, records: list[CaseRecord], engine: s
 
 def impact(old: Optional[Path] = None, new: Optional[Path] = None, cohort: Optional[Path] = None,
            engine: str = "fast", old_rev: Optional[str] = None) -> ImpactReport:
-    """The impact of moving from ``old`` (or the edit file at ``old_rev``) to ``new`` (default: the edit file)."""
+    """The impact of moving from ``old`` (or the ontology at git revision ``old_rev``) to ``new`` (default: the module folder)."""
     records = load_cohort(Path(cohort or DEFAULT_COHORT))
     with tempfile.TemporaryDirectory(prefix="netkg-impact-") as tmp:
         if old_rev:
