@@ -186,3 +186,69 @@ def test_k131_k132_localised_insulinoma_resection_and_ssa_caution() -> None:
     (caution,) = [n for n in r.cautions if "K132" in n.source.statements]
     assert caution.therapy == str(NETKG.SomatostatinAnalog)
     assert level(URIRef(caution.source.iri)) == NETKG.EvidenceSingleArmOrRetrospective
+
+
+# ---- gastrinoma and hereditary syndromes (K133-K135) --------------------------------------------------------------
+
+GASTRINOMA = {"primary_site": "duodenum", "differentiation": "well", "ki67": 4, "functioning": True,
+              "syndrome": "zollinger_ellison", "size_cm": 0.9}
+
+
+def workup(report: Report, statement: str) -> list[Any]:
+    return [n for n in report.workup if statement in n.source.statements]
+
+
+def test_k133_gastrinoma_gets_a_proton_pump_inhibitor_with_its_dose() -> None:
+    r = case(tumour=GASTRINOMA, age=58, metastatic_sites=["liver"])
+    found = finding(r, "recommended", NETKG.ProtonPumpInhibitor)
+    assert found.intent == K.label(NETKG.SyndromeControlIntent)
+    assert found.line == [K.label(NETKG.AnyLine)]
+    assert level(rule_of(found, "K133")) == NETKG.EvidenceSingleArmOrRetrospective
+    (dose,) = [d for d in r.dosing if "K133" in d["statements"]]
+    assert "60 mg" in dose["dose"] and "10 mmol/h" in dose["interval"]
+
+
+def test_k133_no_proton_pump_inhibitor_without_zollinger_ellison_syndrome() -> None:
+    r = case(tumour={**PANCREAS, "functioning": False, "size_cm": 3.0})
+    assert str(NETKG.ProtonPumpInhibitor) not in r.therapies("recommended")
+
+
+def test_k134_gastrinoma_without_a_recorded_syndrome_needs_men1_testing() -> None:
+    r = case(tumour=GASTRINOMA, age=58)
+    (note,) = workup(r, "K134")
+    assert "MEN1" in (note.action or "")
+    assert level(URIRef(note.source.iri)) == NETKG.EvidenceGuidelineConsensus
+    assert not workup(case(tumour=GASTRINOMA, age=58, hereditary_syndrome="men1"), "K134")
+    assert not workup(case(tumour=GASTRINOMA, age=58, hereditary_syndrome="none_known"), "K134")
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"tumour": {**PANCREAS, "functioning": False, "size_cm": 1.0, "lesion_count": 2}, "age": 62}, True),
+    ({"tumour": {**PANCREAS, "functioning": False, "size_cm": 1.0}, "age": 35}, True),
+    ({"tumour": {**PANCREAS, "functioning": False, "size_cm": 1.0}, "age": 62}, False),
+    ({"tumour": {"primary_site": "lung", "differentiation": "well", "ki67": 3}, "age": 66}, True),
+    ({"tumour": {"primary_site": "ileum", "differentiation": "well", "ki67": 3, "lesion_count": 4}, "age": 35}, False),
+])
+def test_k134_triggers_for_men1_testing(changes: dict[str, Any], expected: bool) -> None:
+    assert bool(workup(case(**changes), "K134")) is expected
+
+
+def test_k135_multiple_pancreatic_nets_prompt_a_hereditary_syndrome_work_up() -> None:
+    r = case(tumour={**PANCREAS, "functioning": False, "size_cm": 1.1, "lesion_count": 3}, age=52)
+    (note,) = workup(r, "K135")
+    assert "family history" in (note.action or "")
+    assert level(URIRef(note.source.iri)) == NETKG.EvidenceExpertReview
+    young = case(tumour={**PANCREAS, "functioning": False, "size_cm": 1.1}, age=29)
+    assert workup(young, "K135")
+    older_single = case(tumour={**PANCREAS, "functioning": False, "size_cm": 1.1}, age=52)
+    assert not workup(older_single, "K135")
+    assessed = case(tumour={**PANCREAS, "functioning": False, "size_cm": 1.1, "lesion_count": 3}, age=52,
+                    hereditary_syndrome="vhl")
+    assert not workup(assessed, "K135")
+
+
+def test_k133_an_ungraded_gastrinoma_gets_the_grading_work_up_not_a_therapy() -> None:
+    r = case(tumour={"primary_site": "duodenum", "functioning": True, "syndrome": "zollinger_ellison",
+                     "differentiation": "unknown"}, age=58)
+    assert str(NETKG.ProtonPumpInhibitor) not in r.therapies("recommended")
+    assert r.workup
