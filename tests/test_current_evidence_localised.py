@@ -78,7 +78,7 @@ def test_an_unknown_code_is_refused_with_the_allowed_values() -> None:
 
 # ---- the rules, one realistic case each --------------------------------------------------------------------------
 
-from netkg.pipeline import knowledge, recommend  # noqa: E402
+from netkg.pipeline import knowledge, reason_records, recommend  # noqa: E402
 from netkg.report.model import Finding, Report  # noqa: E402
 
 K = knowledge()
@@ -252,3 +252,46 @@ def test_k133_an_ungraded_gastrinoma_gets_the_grading_work_up_not_a_therapy() ->
                      "differentiation": "unknown"}, age=58)
     assert str(NETKG.ProtonPumpInhibitor) not in r.therapies("recommended")
     assert r.workup
+
+
+# ---- SSTR imaging modality (K125) and lung NET classification (K124) -----------------------------------------------
+
+def test_k125_unknown_sstr_status_asks_for_sstr_pet_not_octreoscan() -> None:
+    r = case(tumour={**PANCREAS, "functioning": False, "size_cm": 2.5}, metastatic_sites=["liver"])
+    (note,) = workup(r, "K125")
+    assert "PET/CT" in (note.action or "") and "OctreoScan" in (note.action or "")
+    assert level(URIRef(note.source.iri)) == NETKG.EvidenceGuidelineConsensus
+    assert [n for n in r.workup if "K006" in n.source.statements], "the K006 SSTR work-up keeps firing"
+    known = case(tumour={**PANCREAS, "functioning": False, "size_cm": 2.5, "sstr_status": "positive"},
+                 metastatic_sites=["liver"])
+    assert not workup(known, "K125")
+
+
+LUNG = {"primary_site": "lung", "differentiation": "well", "ki67": 4, "functioning": False, "size_cm": 2.1}
+
+
+@pytest.mark.parametrize("tumour, typical, atypical", [
+    ({"histology": "typical_carcinoid"}, True, False),
+    ({"histology": "atypical_carcinoid"}, False, True),
+    ({"mitotic_count": 1, "necrosis": "none"}, True, False),
+    ({"mitotic_count": 4, "necrosis": "none"}, False, True),
+    ({"mitotic_count": 1, "necrosis": "punctate"}, False, True),
+    ({"necrosis": "punctate"}, False, True),
+    ({"mitotic_count": 1}, False, False),  # necrosis not reported: not classified
+    ({"histology": "typical_carcinoid", "mitotic_count": 4}, True, False),  # the reported histology wins
+])
+def test_k124_lung_carcinoids_are_classified_by_mitoses_and_necrosis(tumour: dict[str, Any], typical: bool,
+                                                                     atypical: bool) -> None:
+    (reasoned,) = reason_records([record(tumour={**LUNG, **tumour})], engine="fast")
+    types = reasoned.classification.tumour_types
+    assert (NETKG.TypicalCarcinoid in types, NETKG.AtypicalCarcinoid in types) == (typical, atypical)
+
+
+def test_k124_lung_net_without_histology_gets_the_classification_work_up() -> None:
+    r = case(tumour=LUNG, metastatic_sites=["liver"])
+    (note,) = workup(r, "K124")
+    assert "typical or atypical carcinoid" in (note.action or "")
+    assert level(URIRef(note.source.iri)) == NETKG.EvidenceGuidelineConsensus
+    assert r.grade == str(NETKG.NETG2), "the GEP grade classes are kept for lung primaries"
+    assert not workup(case(tumour={**LUNG, "histology": "typical_carcinoid"}, metastatic_sites=["liver"]), "K124")
+    assert not workup(case(tumour={**PANCREAS, "functioning": False}, metastatic_sites=["liver"]), "K124")
