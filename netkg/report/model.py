@@ -24,6 +24,7 @@ from netkg.cases.facts import CaseFacts, Triple
 from netkg.knowledge.ontology import STRENGTH_NAMES, Item, Knowledge, Rule
 from netkg.cases import course
 from netkg.cases.plausibility import implausibilities
+from netkg.report.provenance import citation, evidence_levels, is_seed_article, revision
 from netkg.report.therapy_gaps import family_status
 from netkg.knowledge.expressions import named_in, properties_used, render
 from netkg.reasoning.result import Classification
@@ -47,7 +48,12 @@ class Source:
     iri: str
     label: str
     statements: list[str]
-    articles: list[str]
+    articles: list[str]  # numbers of the seed articles among the sources ("004")
+    sources: list[str] = field(default_factory=list)  # IRIs of every dcterms:source of the rule
+    citations: list[str] = field(default_factory=list)  # one short citation per source ("art. 004", "NETTER-2, Lancet 2024")
+    evidence_levels: list[dict[str, Any]] = field(default_factory=list)  # iri, label, rank; strongest first
+    superseded_by: list[str] = field(default_factory=list)  # newer statements that replace this one for part of its population
+    refined_by: list[str] = field(default_factory=list)  # newer statements that refine this one
 
 
 @dataclass
@@ -67,6 +73,12 @@ class Finding:
     @property
     def statements(self) -> list[str]:
         return sorted({s for r in self.rules for s in r.statements})
+
+    @property
+    def evidence_levels(self) -> list[dict[str, Any]]:
+        """The distinct evidence levels of the rules behind the finding, strongest first."""
+        levels = {lv["iri"]: lv for r in self.rules for lv in r.evidence_levels}
+        return sorted(levels.values(), key=lambda lv: (lv["rank"] or 99, lv["label"]))
 
 
 @dataclass
@@ -142,13 +154,13 @@ class Report:
         """The report as plain JSON-ready data (shape documented in docs/report-format.md)."""
         def finding(f: Finding) -> dict[str, Any]:
             return {"therapy": f.therapy, "therapy_label": f.therapy_label, "line": f.line, "intent": f.intent,
-                    "statements": f.statements, "rules": [vars(r) for r in f.rules],
+                    "statements": f.statements, "evidence_levels": f.evidence_levels, "rules": [vars(r) for r in f.rules],
                     "explanation": f.explanation, "facts": f.facts, "excluding": f.excluding}
 
         def note(n: Note) -> dict[str, Any]:
             return {"label": n.label, "text": n.text, "action": n.action, "therapy": n.therapy,
                     "statements": n.source.statements, "articles": n.source.articles, "rule": n.source.iri,
-                    "evidence": n.evidence}
+                    "evidence": n.evidence, "citations": n.source.citations, "evidence_levels": n.source.evidence_levels}
 
         return {
             "case_id": self.case_id, "knowledge_version": self.knowledge_version, "engine": self.engine,
@@ -226,8 +238,10 @@ class Report:
         yield node, NKR.status, Literal(status)
         for s in rule.statements:
             yield node, NKR.statement, Literal(s)
-        for a in rule.articles:
-            yield node, DCTERMS.source, NETKG[f"Article{a}"]
+        for source in rule.sources:
+            yield node, DCTERMS.source, URIRef(source)
+        for level in rule.evidence_levels:
+            yield node, NKR.evidenceLevel, URIRef(level["iri"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,7 +262,13 @@ class ReportBuilder:
                     self.rule_evidence.setdefault(target, []).append(self._item_dict(item))
 
     def source(self, rule: Rule) -> Source:
-        return Source(str(rule.iri), rule.label, list(rule.statements), [self.k.article_id(a) for a in rule.sources])
+        k = self.k
+        revised = revision(k, rule.iri)
+        return Source(str(rule.iri), rule.label, list(rule.statements),
+                      [k.article_id(a) for a in rule.sources if is_seed_article(k, a)],
+                      [str(a) for a in rule.sources], [citation(k, a) for a in rule.sources],
+                      [lv.as_dict() for lv in evidence_levels(k, rule.iri)],
+                      list(revised.superseded_by), list(revised.refined_by))
 
     def build(self, record: CaseRecord, classification: Classification) -> Report:
         k = self.k
@@ -437,7 +457,8 @@ class ReportBuilder:
         return {"label": item.label, "text": item.text,
                 "applies_to": [self.k.label(a) for a in item.applies_to],
                 "statements": list(item.statements),
-                "articles": [self.k.article_id(a) for a in item.sources], **item.fields}
+                "articles": [self.k.article_id(a) for a in item.sources if is_seed_article(self.k, a)],
+                "citations": [citation(self.k, a) for a in item.sources], **item.fields}
 
 
 def _strength(category: str) -> URIRef:

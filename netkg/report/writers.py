@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -58,7 +59,7 @@ def to_text(report: Report, width: int = 120, verbose: bool = False) -> str:
                              [(f.family_label, f.status, f.text.split(" -- ", 1)[-1]) for f in report.therapy_families]))
     if report.withheld:
         console.print(_table("Withheld (goes only with another treatment)", ("therapy", "rule", "why withheld", "sources"),
-                             [(w.therapy_label, w.rule.label, w.reason, _cite(w.rule.statements, w.rule.articles))
+                             [(w.therapy_label, w.rule.label, w.reason, _cite(w.rule.statements, w.rule.citations))
                               for w in report.withheld]))
     if report.conflicts:
         console.print(_table("Conflicts (the negative wins)", ("therapy", "overridden", "by", "resolution"), [
@@ -77,7 +78,7 @@ def to_text(report: Report, width: int = 120, verbose: bool = False) -> str:
             t.add_column(title.lower())
             t.add_column("sources")
             for r in rows:
-                t.add_row(", ".join(r["applies_to"]), r[key], _cite(r["statements"], r["articles"]))
+                t.add_row(", ".join(r["applies_to"]), r[key], _cite(r["statements"], r["citations"]))
             console.print(t)
     return buf.getvalue()
 
@@ -111,8 +112,18 @@ def _data_warnings_table(warnings: list[dict[str, str]]) -> Table:
     return t
 
 
-def _cite(statements: list[str], articles: list[str]) -> str:
-    return f"{', '.join(statements)} (art. {', '.join(articles)})"
+def _cite(statements: list[str], citations: list[str]) -> str:
+    """Statement ids and their sources: "K014 (art. 000, 003)", "K117 (ENETS NEC guidance, J Neuroendocrinol 2023)"."""
+    numbers = [c.removeprefix("art. ") for c in citations if c.startswith("art. ")]
+    others = [c for c in citations if not c.startswith("art. ")]
+    parts = ([f"art. {', '.join(dict.fromkeys(numbers))}"] if numbers else []) + list(dict.fromkeys(others))
+    return f"{', '.join(statements)} ({'; '.join(parts)})" if parts else ", ".join(statements)
+
+
+def _levels(levels: list[dict[str, Any]]) -> str:
+    """Evidence levels as a short suffix, strongest first: " · phase 3 RCT"."""
+    names = list(dict.fromkeys(lv["short"] for lv in sorted(levels, key=lambda lv: lv["rank"] or 99)))
+    return f" · {', '.join(names)}" if names else ""
 
 
 def _findings_table(title: str, items: list[Finding]) -> Table:
@@ -128,9 +139,9 @@ def _findings_table(title: str, items: list[Finding]) -> Table:
             why += f" · {facts}"
         if f.excluding:
             why += f" · except: {', '.join(x.rsplit('/', 1)[-1] for x in f.excluding)}"
-        arts = sorted({a for r in f.rules for a in r.articles})
+        cites = sorted({c for r in f.rules for c in r.citations})
         line = ", ".join(f.line) + (f" · {f.intent}" if f.intent else "")
-        t.add_row(f.therapy_label, line, why, _cite(f.statements, arts))
+        t.add_row(f.therapy_label, line, why, _cite(f.statements, cites) + _levels(f.evidence_levels))
     return t
 
 
@@ -143,5 +154,5 @@ def _notes_table(title: str, notes: list[Note]) -> Table:
         text = n.action or n.text
         if n.evidence:
             text += " · " + "; ".join(e["label"] for e in n.evidence)
-        t.add_row(n.label, text, _cite(n.source.statements, n.source.articles))
+        t.add_row(n.label, text, _cite(n.source.statements, n.source.citations) + _levels(n.source.evidence_levels))
     return t
