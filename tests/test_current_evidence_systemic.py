@@ -137,3 +137,35 @@ def test_dosing_and_monitoring_items_attach_to_the_new_therapies() -> None:
     assert str(NETKG.DoseLutetium177DotatateLabel) in items and str(NETKG.MonitorPRRTMyeloidNeoplasms) in items
     assert str(NETKG.DoseCabozantinib) in items and str(NETKG.MonitorCabozantinib) in items
     assert str(NETKG.DoseTelotristatEthyl) in items
+
+
+def test_k112_progressive_g2_pancreatic_net_gets_captem_to_consider() -> None:
+    r = run("current-16-pancreatic-net-g2-progressive-captem")
+    assert ("consider", ANTITUMOUR, ["any line"], ["K112"]) in rows(r, NETKG.CapecitabineTemozolomide)
+    assert level(NETKG.E2211CapecitabineTemozolomide) == NETKG.EvidenceRandomisedPhase2
+    assert K.subsumes(NETKG.TemozolomideBasedChemotherapy, NETKG.CapecitabineTemozolomide)
+    assert K.label(NETKG.DoseCapecitabineTemozolomide) in {d["label"] for d in r.dosing}
+    assert K.graph.value(NETKG.E2211CapecitabineTemozolomide, NETKG.extrapolation) is not None
+
+
+def test_k112_not_after_progression_on_temozolomide_and_the_conflict_is_shown() -> None:
+    history = [{"therapy": "temozolomide", "intent": "antitumour", "outcome": "progressed"}]
+    r = run("current-16-pancreatic-net-g2-progressive-captem", treatment_history=history)
+    assert ("not_recommended", ANTITUMOUR, ["any line"], ["K112"]) in rows(r, NETKG.CapecitabineTemozolomide)
+    assert str(NETKG.CapecitabineTemozolomide) not in positives(r)
+    assert any(c.therapy == str(NETKG.CapecitabineTemozolomide) and "K112" in c.negative_rule.statements for c in r.conflicts)
+    assert level(NETKG.NoCAPTEMAfterProgressionOnAlkylator) == NETKG.EvidenceExpertReview
+    completed = [{"therapy": "temozolomide", "intent": "antitumour", "outcome": "completed"}]
+    assert str(NETKG.CapecitabineTemozolomide) in positives(
+        run("current-16-pancreatic-net-g2-progressive-captem", treatment_history=completed))
+
+
+def test_k112_only_for_pancreatic_g1_g2_net() -> None:
+    ileal = run("current-16-pancreatic-net-g2-progressive-captem",
+                tumour={"primary_site": "ileum", "differentiation": "well", "ki67": 12, "sstr_status": "positive",
+                        "functioning": False})
+    assert str(NETKG.CapecitabineTemozolomide) not in positives(ileal)
+    g3 = run("current-16-pancreatic-net-g2-progressive-captem",
+             tumour={"primary_site": "pancreas", "differentiation": "well", "ki67": 30, "sstr_status": "positive",
+                     "functioning": False})
+    assert str(NETKG.CapecitabineTemozolomide) not in positives(g3)

@@ -322,6 +322,13 @@ def _templates() -> dict[str, Template]:
         r, tumour={"differentiation": "well", "ki67": pick(r, (10.0, 15.0, 25.0)), "primary_site": pick(r, GEP_SITES)},
         metastatic_sites=_metastatic(r), treatment_history=[])
     T["WorkupCarcinoidHeartDisease"] = lambda r: _t(None)(r, tumour={"functioning": True, "syndrome": "carcinoid_syndrome"})
+    T["E2211CapecitabineTemozolomide"] = lambda r: _t("low")(
+        r, tumour={"primary_site": "pancreas"}, metastatic_sites=_metastatic(r), disease_course="progressive",
+        ecog=pick(r, (0, 1, 2, None)), treatment_history=pick(r, ([], [_line(pick(r, SSA + ("everolimus",)), "progressed")])))
+    T["NoCAPTEMAfterProgressionOnAlkylator"] = lambda r: _t("low")(
+        r, tumour={"primary_site": "pancreas"},
+        treatment_history=[_line(pick(r, ("temozolomide", "streptozocin_based", "fluorouracil_dacarbazine_epirubicin")),
+                                 "progressed")])
     # current evidence, site-specific localised disease (K126-K132)
     T["SmallRectalNETEndoscopicResection"] = lambda r: _t("G1")(
         r, tumour={"primary_site": "rectum", "size_cm": pick(r, (0.5, 0.8, 1.0)),
@@ -339,7 +346,8 @@ def _templates() -> dict[str, Template]:
         metastatic_sites=pick(r, ([], ["regional_lymph_nodes"])), primary_resected=True, primary_complications=None)
     T["GastricType12EndoscopicManagement"] = lambda r: _t("low")(
         r, tumour={"primary_site": "stomach", "gastric_type": pick(r, ("type_1", "type_2")),
-                   "size_cm": pick(r, (0.5, 1.0, 2.0))}, primary_resected=False)
+                   "size_cm": pick(r, (0.5, 1.0, 2.0))}, metastatic_sites=pick(r, ([], ["regional_lymph_nodes"])),
+        primary_resected=False)
     T["GastricType3Gastrectomy"] = lambda r: _t("low")(
         r, tumour={"primary_site": "stomach", "gastric_type": "type_3"}, metastatic_sites=pick(r, ([], ["regional_lymph_nodes"])),
         ecog=pick(r, (0, 1)), primary_resected=False)
@@ -349,6 +357,9 @@ def _templates() -> dict[str, Template]:
     T["LocalisedInsulinomaResection"] = lambda r: _t("low")(
         r, tumour={"primary_site": "pancreas", "functioning": True, "syndrome": "insulinoma"}, metastatic_sites=[],
         ecog=pick(r, (0, 1)), primary_resected=False)
+    T["ExtensiveStageSCLCChemoImmunotherapy"] = lambda r: _t("NEC", treatment_history=[])(
+        r, tumour={"primary_site": "lung", "histology": "small_cell"}, metastatic_sites=_metastatic(r),
+        ecog=pick(r, (0, 1, None)))
     T["CautionSSAInInsulinoma"] = lambda r: _t(None)(
         r, tumour={"primary_site": "pancreas", "functioning": True, "syndrome": "insulinoma"}, ecog=pick(r, (0, 1)),
         primary_resected=False)
