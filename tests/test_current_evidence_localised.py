@@ -295,3 +295,45 @@ def test_k124_lung_net_without_histology_gets_the_classification_work_up() -> No
     assert r.grade == str(NETKG.NETG2), "the GEP grade classes are kept for lung primaries"
     assert not workup(case(tumour={**LUNG, "histology": "typical_carcinoid"}, metastatic_sites=["liver"]), "K124")
     assert not workup(case(tumour={**PANCREAS, "functioning": False}, metastatic_sites=["liver"]), "K124")
+
+
+# ---- small cell lung carcinoma and checkpoint inhibitors (K118, K119) ----------------------------------------------
+
+SCLC = {"primary_site": "lung", "differentiation": "poor", "ki67": 80, "histology": "small_cell", "functioning": False}
+
+
+def test_k119_extensive_stage_sclc_gets_platinum_etoposide_with_a_pdl1_antibody() -> None:
+    r = case(tumour=SCLC, ecog=1, metastatic_sites=["liver", "bone"], disease_course="progressive")
+    found = finding(r, "recommended", NETKG.PlatinumEtoposidePDL1Inhibitor)
+    assert found.intent == K.label(NETKG.AntitumourIntent)
+    assert found.line == [K.label(NETKG.FirstLine)]
+    rule = rule_of(found, "K119")
+    assert level(rule) == NETKG.EvidenceRandomisedPhase3
+    assert K.rules[rule].extrapolation, "metastatic read as extensive stage carries an extrapolation note"
+    doses = {d["label"] for d in r.dosing if "K119" in d["statements"]}
+    assert len(doses) == 2
+    assert str(NETKG.ImmuneCheckpointInhibitor) not in r.therapies("not_recommended")
+
+
+@pytest.mark.parametrize("changes", [
+    {"ecog": 2},
+    {"metastatic_sites": []},
+    {"treatment_history": [{"therapy": "platinum_etoposide", "intent": "antitumour", "outcome": "progressed"}]},
+    {"tumour": {**SCLC, "histology": "large_cell"}},
+])
+def test_k119_not_outside_the_trial_population(changes: dict[str, Any]) -> None:
+    base = {"tumour": SCLC, "ecog": 1, "metastatic_sites": ["liver"], "disease_course": "progressive"}
+    r = case(**{**base, **changes})
+    assert str(NETKG.PlatinumEtoposidePDL1Inhibitor) not in r.therapies("recommended")
+
+
+def test_k118_digestive_nec_gets_no_checkpoint_inhibitor_by_analogy() -> None:
+    r = case(tumour={"primary_site": "rectum", "differentiation": "poor", "ki67": 70, "functioning": False},
+             metastatic_sites=["liver"], disease_course="progressive")
+    found = finding(r, "not_recommended", NETKG.ImmuneCheckpointInhibitor)
+    rule = rule_of(found, "K118")
+    assert "molecular profiling" in (K.rules[rule].action or "")
+    assert level(rule) == NETKG.EvidenceGuidelineConsensus
+    assert str(NETKG.CarboplatinEtoposide) in r.therapies("recommended"), "the K115 first line is untouched"
+    assert not {str(NETKG.PlatinumEtoposidePDL1Inhibitor), str(NETKG.ImmuneCheckpointInhibitor)} & (
+        r.therapies("recommended") | r.therapies("consider"))
