@@ -69,6 +69,7 @@ class Finding:
     facts: dict[str, Any]
     excluding: list[str] = field(default_factory=list)
     intent: Optional[str] = None  # label of the intent; None: the rules speak of every intent
+    statement_notes: dict[str, str] = field(default_factory=dict)  # statement id -> "refined by K101 (...)"
 
     @property
     def statements(self) -> list[str]:
@@ -89,6 +90,18 @@ class Withheld:
     therapy_label: str
     rule: Source
     reason: str
+
+
+@dataclass
+class Superseded:
+    """A positive whose rule's statement a newer statement replaces, and that newer statement applies here."""
+
+    category: str
+    therapy: str
+    therapy_label: str
+    rule: Source
+    by: list[Source]
+    text: str
 
 
 @dataclass
@@ -141,6 +154,7 @@ class Report:
     data_warnings: list[dict[str, str]] = field(default_factory=list)  # implausible facts to check (netkg.cases.plausibility)
     key_facts: dict[str, str] = field(default_factory=dict)  # the few facts a tumour board reads first
     withheld: list[Withheld] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)  # positives not reported on a superseded statement
     therapy_families: list[Any] = field(default_factory=list)  # netkg.report.therapy_gaps.FamilyStatus: offered, why not, not covered
 
     def items(self, category: str) -> list[Finding]:
@@ -155,7 +169,8 @@ class Report:
         def finding(f: Finding) -> dict[str, Any]:
             return {"therapy": f.therapy, "therapy_label": f.therapy_label, "line": f.line, "intent": f.intent,
                     "statements": f.statements, "evidence_levels": f.evidence_levels, "rules": [vars(r) for r in f.rules],
-                    "explanation": f.explanation, "facts": f.facts, "excluding": f.excluding}
+                    "explanation": f.explanation, "facts": f.facts, "excluding": f.excluding,
+                    "statement_notes": f.statement_notes}
 
         def note(n: Note) -> dict[str, Any]:
             return {"label": n.label, "text": n.text, "action": n.action, "therapy": n.therapy,
@@ -178,6 +193,8 @@ class Report:
             "therapy_families": [f.as_dict() for f in self.therapy_families],
             "withheld": [{"therapy": w.therapy, "therapy_label": w.therapy_label, "rule": vars(w.rule), "reason": w.reason}
                          for w in self.withheld],
+            "superseded": [{"category": s.category, "therapy": s.therapy, "therapy_label": s.therapy_label,
+                            "rule": vars(s.rule), "by": [vars(b) for b in s.by], "text": s.text} for s in self.superseded],
         }
 
     def to_rdf(self, facts: CaseFacts, classification: Classification) -> Graph:
@@ -223,6 +240,13 @@ class Report:
             yield conflict, NKR.positiveRule, URIRef(c.positive_rule.iri)
             yield conflict, NKR.negativeRule, URIRef(c.negative_rule.iri)
             yield conflict, NKR.resolution, Literal(c.resolution)
+        for s in self.superseded:
+            n += 1
+            node = URIRef(f"{case}/finding/{n}")
+            yield from self._finding_node(case, node, s.category, s.therapy, s.rule, "superseded")
+            for by in s.by:
+                yield node, NKR.supersededByRule, URIRef(by.iri)
+            yield node, NKR.resolution, Literal(s.text)
         for edge, notes in ((NKR.workup, self.workup), (NKR.caution, self.cautions), (NKR.followUp, self.followup),
                             (NKR.prognosis, self.prognosis), (NKR.process, self.process)):
             for note in notes:
@@ -301,6 +325,7 @@ class ReportBuilder:
             if not overridden:
                 kept.append((cat, therapy, rule, sorted(set(excluding))))
         kept, withheld = self._companions(kept)
+        kept, superseded = self._supersede(kept, applied)
         findings = self._merge(record, classification, kept + [(c, t, r, []) for c, t, r in negatives])
         positive_therapies = [URIRef(f.therapy) for f in findings if f.category in _RANK]
         grade = next((g for g in V.GRADE_CLASSES if g in classification.tumour_types), None)
@@ -326,6 +351,7 @@ class ReportBuilder:
             data_warnings=[w.as_dict() for w in implausibilities(record)],
             key_facts=self._key_facts(record, classification, grade),
             withheld=withheld,
+            superseded=superseded,
             therapy_families=families,
         )
 
@@ -348,6 +374,40 @@ class ReportBuilder:
                     changed = True
                     break
         return kept, withheld
+
+    def _supersede(self, kept: list[tuple[str, URIRef, Rule, list[str]]], applied: list[Rule]
+                   ) -> tuple[list[tuple[str, URIRef, Rule, list[str]]], list[Superseded]]:
+        """Take out positives resting on a statement superseded by a newer one whose rule applies to the case.
+
+        The finding is never dropped silently: it becomes a "superseded" note naming the newer rule.
+        Where the newer statement's rule does not apply, the positive stays (see :meth:`_statement_notes`).
+        """
+        out: list[tuple[str, URIRef, Rule, list[str]]] = []
+        superseded: list[Superseded] = []
+        for row in kept:
+            cat, therapy, rule, _ = row
+            newer = set(revision(self.k, rule.iri).superseded_by)
+            by = [r for r in applied if r is not rule and newer & set(r.statements)]
+            if not by:
+                out.append(row)
+                continue
+            names = "; ".join(f"{r.label} [{', '.join(r.statements)}]" for r in by)
+            text = (f"{self.k.label(therapy)} is not reported as {cat.replace('_', ' ')} on {', '.join(rule.statements)}: "
+                    f"superseded by {', '.join(sorted(newer & {s for r in by for s in r.statements}))}, "
+                    f"which applies to this case ({names})")
+            superseded.append(Superseded(cat, str(therapy), self.k.label(therapy), self.source(rule),
+                                         [self.source(r) for r in by], text))
+        return out, superseded
+
+    def _statement_notes(self, rule: Rule, classification: Classification) -> dict[str, str]:
+        """For a superseded statement whose newer rule does not apply: "refined by K101 for: <its rule>, not met by this case"."""
+        newer = revision(self.k, rule.iri).superseded_by
+        if not newer:
+            return {}
+        scopes = [f"{sid} for: {'; '.join(r.label for r in self.k.rules.values() if sid in r.statements)}, not met by this case"
+                  for sid in newer
+                  if not any(sid in r.statements for iri, r in self.k.rules.items() if iri in classification.case_types)]
+        return {s: f"refined by {', '.join(scopes)}" for s in rule.statements} if scopes else {}
 
     def _key_facts(self, record: CaseRecord, classification: Classification, grade: Optional[URIRef]) -> dict[str, str]:
         """Grade, site, setting, SSTR, function, course, line, refractoriness and fitness, in words."""
@@ -393,6 +453,7 @@ class ReportBuilder:
             f.explanation.append(self._explain(rule, classification))
             f.facts.update(self._facts(rule, record))
             f.excluding = sorted(set(f.excluding) | set(excluding))
+            f.statement_notes.update(self._statement_notes(rule, classification))
         order = {c: i for i, c in enumerate(CATEGORIES)}
         return sorted(by_key.values(), key=lambda f: (order[f.category], f.line, f.therapy_label, f.intent or ""))
 

@@ -61,6 +61,11 @@ def to_text(report: Report, width: int = 120, verbose: bool = False) -> str:
         console.print(_table("Withheld (goes only with another treatment)", ("therapy", "rule", "why withheld", "sources"),
                              [(w.therapy_label, w.rule.label, w.reason, _cite(w.rule.statements, w.rule.citations))
                               for w in report.withheld]))
+    if report.superseded:
+        console.print(_table("Superseded (a newer statement applies to this case)", ("therapy", "superseded rule", "replaced by", "sources"),
+                             [(s.therapy_label, f"{s.category.replace('_', ' ')}: {s.rule.label} [{', '.join(s.rule.statements)}]",
+                               "; ".join(f"{b.label} [{', '.join(b.statements)}]" for b in s.by),
+                               _cite(s.rule.statements, s.rule.citations)) for s in report.superseded]))
     if report.conflicts:
         console.print(_table("Conflicts (the negative wins)", ("therapy", "overridden", "by", "resolution"), [
             (c.therapy_label, f"{c.positive}: {c.positive_rule.label} [{', '.join(c.positive_rule.statements)}]",
@@ -141,7 +146,8 @@ def _findings_table(title: str, items: list[Finding]) -> Table:
             why += f" · except: {', '.join(x.rsplit('/', 1)[-1] for x in f.excluding)}"
         cites = sorted({c for r in f.rules for c in r.citations})
         line = ", ".join(f.line) + (f" · {f.intent}" if f.intent else "")
-        t.add_row(f.therapy_label, line, why, _cite(f.statements, cites) + _levels(f.evidence_levels))
+        statements = [f"{s} ({f.statement_notes[s]})" if s in f.statement_notes else s for s in f.statements]
+        t.add_row(f.therapy_label, line, why, _cite(statements, cites) + _levels(f.evidence_levels))
     return t
 
 
