@@ -144,7 +144,6 @@ def test_k112_progressive_g2_pancreatic_net_gets_captem_to_consider() -> None:
     assert ("consider", ANTITUMOUR, ["any line"], ["K112"]) in rows(r, NETKG.CapecitabineTemozolomide)
     assert level(NETKG.E2211CapecitabineTemozolomide) == NETKG.EvidenceRandomisedPhase2
     assert K.subsumes(NETKG.TemozolomideBasedChemotherapy, NETKG.CapecitabineTemozolomide)
-    assert K.label(NETKG.DoseCapecitabineTemozolomide) in {d["label"] for d in r.dosing}
     assert K.graph.value(NETKG.E2211CapecitabineTemozolomide, NETKG.extrapolation) is not None
 
 
@@ -169,3 +168,57 @@ def test_k112_only_for_pancreatic_g1_g2_net() -> None:
              tumour={"primary_site": "pancreas", "differentiation": "well", "ki67": 30, "sstr_status": "positive",
                      "functioning": False})
     assert str(NETKG.CapecitabineTemozolomide) not in positives(g3)
+
+
+def test_k116_localised_colon_nec_gets_surgery_after_staging_to_consider() -> None:
+    r = run("current-19-localised-colon-nec")
+    assert ("consider", K.label(NETKG.CurativeIntent), ["any line"], ["K116"]) in rows(r, NETKG.LocoregionalResection)
+    assert level(NETKG.LocalisedDigestiveNECSurgery) == NETKG.EvidenceGuidelineConsensus
+    assert not any(f.category == "contraindicated" and "K019" in f.statements for f in r.findings)
+    metastatic = run("current-19-localised-colon-nec", metastatic_sites=["liver"], liver={"lesion_count": 3})
+    assert not any("K116" in f.statements for f in metastatic.findings)
+    assert not any("K116" in f.statements for f in run("current-19-localised-colon-nec", ecog=2).findings)
+
+
+def test_k116_leaves_pancreatic_nec_to_k020() -> None:
+    r = run("current-19-localised-colon-nec",
+            tumour={"primary_site": "pancreas", "differentiation": "poor", "ki67": 60, "functioning": False})
+    assert not any("K116" in f.statements for f in r.findings)
+    assert any("K020" in f.statements and f.category == "not_recommended" for f in r.findings)
+
+
+def test_k121_octreotide_above_label_dose_when_carcinoid_syndrome_is_uncontrolled_on_octreotide() -> None:
+    r = run("current-05-ileal-carcinoid-diarrhoea")
+    assert ("consider", SYNDROME_CONTROL, ["any line"], ["K121"]) in rows(r, NETKG.OctreotideAboveLabelDose)
+    assert level(NETKG.CarcinoidSyndromeOctreotideEscalation) == NETKG.EvidenceSingleArmOrRetrospective
+    on_lanreotide = [{"therapy": "lanreotide", "intent": "syndrome_control", "outcome": "syndrome_uncontrolled"}]
+    assert str(NETKG.OctreotideAboveLabelDose) not in positives(
+        run("current-05-ileal-carcinoid-diarrhoea", treatment_history=on_lanreotide))
+
+
+def test_k108_midgut_net_progressing_on_lanreotide_may_get_lanreotide_every_14_days() -> None:
+    r = run("current-18-midgut-net-after-lanreotide")
+    assert ("consider", ANTITUMOUR, ["second line"], ["K108"]) in rows(r, NETKG.LanreotideEvery14Days)
+    assert level(NETKG.CLARINETFORTELanreotideEvery14Days) == NETKG.EvidenceSingleArmOrRetrospective
+    assert ("recommended", ANTITUMOUR, ["second line"], ["K046", "K102"]) in rows(r, NETKG.Lutetium177Dotatate)
+    on_octreotide = [{"therapy": "octreotide", "intent": "antitumour", "outcome": "progressed"}]
+    assert str(NETKG.LanreotideEvery14Days) not in positives(
+        run("current-18-midgut-net-after-lanreotide", treatment_history=on_octreotide))
+
+
+def test_k113_compete_figure_is_shown_with_prrt() -> None:
+    r = run("current-18-midgut-net-after-lanreotide")
+    assert K.label(NETKG.EvidencePRRTVersusEverolimusCOMPETE) in {e["label"] for e in r.evidence}
+    assert level(NETKG.EvidencePRRTVersusEverolimusCOMPETE) == NETKG.EvidenceRandomisedPhase3
+
+
+def test_k105_k106_clarinet_and_promid_figures_with_their_populations() -> None:
+    r = run("current-05-ileal-carcinoid-diarrhoea")
+    evidence = {e["label"]: e for e in r.evidence}
+    clarinet = evidence[K.label(NETKG.EvidenceLanreotidePFSCLARINETPaper)]
+    assert "Ki-67 below 10%" in clarinet["population"] and "NEJM" in clarinet["label"]
+    assert "FDA label" in K.label(NETKG.EvidenceLanreotidePFS)
+    promid = evidence[K.label(NETKG.EvidenceOctreotideTTPPROMID)]
+    assert "midgut" in promid["population"] and promid["measure"] == "median time to progression"
+    assert level(NETKG.EvidenceLanreotidePFSCLARINETPaper) == NETKG.EvidenceRandomisedPhase3
+    assert level(NETKG.EvidenceOctreotideTTPPROMID) == NETKG.EvidenceRandomisedPhase3

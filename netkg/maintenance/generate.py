@@ -325,6 +325,14 @@ def _templates() -> dict[str, Template]:
     T["E2211CapecitabineTemozolomide"] = lambda r: _t("low")(
         r, tumour={"primary_site": "pancreas"}, metastatic_sites=_metastatic(r), disease_course="progressive",
         ecog=pick(r, (0, 1, 2, None)), treatment_history=pick(r, ([], [_line(pick(r, SSA + ("everolimus",)), "progressed")])))
+    T["LocalisedDigestiveNECSurgery"] = lambda r: _t("NEC")(
+        r, tumour={"primary_site": pick(r, GI_SITES)}, metastatic_sites=[], ecog=pick(r, (0, 1)), primary_resected=False)
+    T["CarcinoidSyndromeOctreotideEscalation"] = lambda r: _t(pick(r, ("G1", "G2", "G3")))(
+        r, tumour={"functioning": True, "syndrome": "carcinoid_syndrome"},
+        treatment_history=[_line("octreotide", "syndrome_uncontrolled", "syndrome_control")])
+    T["CLARINETFORTELanreotideEvery14Days"] = lambda r: _t("low")(
+        r, tumour={"sstr_status": "positive", "primary_site": pick(r, ("pancreas", "jejunum", "ileum", "appendix"))},
+        metastatic_sites=_metastatic(r), disease_course="progressive", treatment_history=[_line("lanreotide", "progressed")])
     T["NoCAPTEMAfterProgressionOnAlkylator"] = lambda r: _t("low")(
         r, tumour={"primary_site": "pancreas"},
         treatment_history=[_line(pick(r, ("temozolomide", "streptozocin_based", "fluorouracil_dacarbazine_epirubicin")),
