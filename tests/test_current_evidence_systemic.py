@@ -140,7 +140,7 @@ def test_dosing_and_monitoring_items_attach_to_the_new_therapies() -> None:
 
 
 def test_k112_progressive_g2_pancreatic_net_gets_captem_to_consider() -> None:
-    r = run("current-16-pancreatic-net-g2-progressive-captem")
+    r = run("current-20-pancreatic-net-g2-progressive-captem")
     assert ("consider", ANTITUMOUR, ["any line"], ["K112"]) in rows(r, NETKG.CapecitabineTemozolomide)
     assert level(NETKG.E2211CapecitabineTemozolomide) == NETKG.EvidenceRandomisedPhase2
     assert K.subsumes(NETKG.TemozolomideBasedChemotherapy, NETKG.CapecitabineTemozolomide)
@@ -149,22 +149,22 @@ def test_k112_progressive_g2_pancreatic_net_gets_captem_to_consider() -> None:
 
 def test_k112_not_after_progression_on_temozolomide_and_the_conflict_is_shown() -> None:
     history = [{"therapy": "temozolomide", "intent": "antitumour", "outcome": "progressed"}]
-    r = run("current-16-pancreatic-net-g2-progressive-captem", treatment_history=history)
+    r = run("current-20-pancreatic-net-g2-progressive-captem", treatment_history=history)
     assert ("not_recommended", ANTITUMOUR, ["any line"], ["K112"]) in rows(r, NETKG.CapecitabineTemozolomide)
     assert str(NETKG.CapecitabineTemozolomide) not in positives(r)
     assert any(c.therapy == str(NETKG.CapecitabineTemozolomide) and "K112" in c.negative_rule.statements for c in r.conflicts)
     assert level(NETKG.NoCAPTEMAfterProgressionOnAlkylator) == NETKG.EvidenceExpertReview
     completed = [{"therapy": "temozolomide", "intent": "antitumour", "outcome": "completed"}]
     assert str(NETKG.CapecitabineTemozolomide) in positives(
-        run("current-16-pancreatic-net-g2-progressive-captem", treatment_history=completed))
+        run("current-20-pancreatic-net-g2-progressive-captem", treatment_history=completed))
 
 
 def test_k112_only_for_pancreatic_g1_g2_net() -> None:
-    ileal = run("current-16-pancreatic-net-g2-progressive-captem",
+    ileal = run("current-20-pancreatic-net-g2-progressive-captem",
                 tumour={"primary_site": "ileum", "differentiation": "well", "ki67": 12, "sstr_status": "positive",
                         "functioning": False})
     assert str(NETKG.CapecitabineTemozolomide) not in positives(ileal)
-    g3 = run("current-16-pancreatic-net-g2-progressive-captem",
+    g3 = run("current-20-pancreatic-net-g2-progressive-captem",
              tumour={"primary_site": "pancreas", "differentiation": "well", "ki67": 30, "sstr_status": "positive",
                      "functioning": False})
     assert str(NETKG.CapecitabineTemozolomide) not in positives(g3)
@@ -197,17 +197,17 @@ def test_k121_octreotide_above_label_dose_when_carcinoid_syndrome_is_uncontrolle
 
 
 def test_k108_midgut_net_progressing_on_lanreotide_may_get_lanreotide_every_14_days() -> None:
-    r = run("current-18-midgut-net-after-lanreotide")
+    r = run("current-21-midgut-net-after-lanreotide")
     assert ("consider", ANTITUMOUR, ["second line"], ["K108"]) in rows(r, NETKG.LanreotideEvery14Days)
     assert level(NETKG.CLARINETFORTELanreotideEvery14Days) == NETKG.EvidenceSingleArmOrRetrospective
     assert ("recommended", ANTITUMOUR, ["second line"], ["K046", "K102"]) in rows(r, NETKG.Lutetium177Dotatate)
     on_octreotide = [{"therapy": "octreotide", "intent": "antitumour", "outcome": "progressed"}]
     assert str(NETKG.LanreotideEvery14Days) not in positives(
-        run("current-18-midgut-net-after-lanreotide", treatment_history=on_octreotide))
+        run("current-21-midgut-net-after-lanreotide", treatment_history=on_octreotide))
 
 
 def test_k113_compete_figure_is_shown_with_prrt() -> None:
-    r = run("current-18-midgut-net-after-lanreotide")
+    r = run("current-21-midgut-net-after-lanreotide")
     assert K.label(NETKG.EvidencePRRTVersusEverolimusCOMPETE) in {e["label"] for e in r.evidence}
     assert level(NETKG.EvidencePRRTVersusEverolimusCOMPETE) == NETKG.EvidenceRandomisedPhase3
 

@@ -62,3 +62,18 @@ def test_stopping_everolimus_for_toxicity_is_not_progression() -> None:
     history = [{"therapy": "everolimus", "intent": "antitumour", "outcome": "toxicity"}]
     r = run("current-04-pancreatic-net-after-everolimus", treatment_history=history)
     assert str(NETKG.Everolimus) not in r.therapies("not_recommended")
+
+
+def test_after_progression_on_temozolomide_and_sunitinib_neither_returns_and_cabozantinib_follows() -> None:
+    r = run("current-22-pancreatic-net-after-temozolomide-and-sunitinib")
+    for therapy in (NETKG.TemozolomideBasedChemotherapy, NETKG.CapecitabineTemozolomide, NETKG.Sunitinib):
+        assert str(therapy) not in positives(r)
+        assert str(therapy) in r.therapies("not_recommended")
+    assert str(NETKG.Cabozantinib) in r.therapies("recommended")
+    assert str(NETKG.Everolimus) in r.therapies("recommended")
+
+
+def test_temozolomide_in_nec_is_not_withheld_by_the_net_sequencing_rule() -> None:
+    history = [{"therapy": "temozolomide", "intent": "antitumour", "outcome": "progressed"}]
+    r = run("course-02-platinum-refractory-nec", treatment_history=history)
+    assert str(NETKG.TemozolomideBasedChemotherapy) not in r.therapies("not_recommended")

@@ -32,13 +32,19 @@ def test_k013_applies_in_first_line_only() -> None:
     assert str(NETKG.NECNoColorectalRegimens) not in rules_of(second, "not_recommended")
 
 
-def test_k038_applies_to_non_functioning_pancreatic_tumours_only() -> None:
+def test_k038_applies_to_pancreatic_tumours_other_than_insulinoma() -> None:
     pnet = {**NEC, "id": "sup-pnet", "tumour": {"primary_site": "pancreas", "differentiation": "well", "ki67": 5,
                                                "sstr_status": "positive", "functioning": False}}
-    assert str(NETKG.PancreaticNoLaparoscopicResection) in rules_of(recommend(pnet, engine="fast"), "not_recommended")
-    functioning = {**pnet, "tumour": {**pnet["tumour"], "functioning": True}}
-    assert str(NETKG.PancreaticNoLaparoscopicResection) not in rules_of(recommend(functioning, engine="fast"),
-                                                                        "not_recommended")
+
+    def fires(**tumour: object) -> bool:
+        case = {**pnet, "tumour": {k: v for k, v in {**pnet["tumour"], **tumour}.items() if v is not None}}
+        return str(NETKG.PancreaticNoLaparoscopicResection) in rules_of(recommend(case, engine="fast"), "not_recommended")
+
+    assert fires()
+    assert fires(functioning=None)  # function not recorded: the oncological rule stays
+    assert fires(functioning=True, syndrome="zollinger_ellison")
+    assert not fires(functioning=True, syndrome="insulinoma")  # K131: the approach follows localisation
+    assert not fires(functioning=True)  # functioning, syndrome not recorded: may be an insulinoma
 
 
 def test_narrowed_rules_name_what_replaced_them_and_when() -> None:
