@@ -46,7 +46,7 @@ def _categories(report):
 
 def test_cohort_is_valid_and_sized():
     records = load_cohort(DEFAULT_COHORT)
-    assert 25 <= len(records) <= 60  # small enough for HermiT in one run
+    assert 25 <= len(records) <= 100  # every rule reached, and still small enough for `netkg impact --engine hermit` in one run
     assert len({r.id for r in records}) == len(records)
 
 

@@ -29,7 +29,9 @@ def therapies(report: dict, category: str) -> set[str]:
 def test_sigmoid_nec_with_multiple_liver_metastases(capsys: pytest.CaptureFixture[str]) -> None:
     r = report_for("nec-sigmoid-liver.yaml", capsys)
     assert r["grade"] == str(NETKG.NEC)
-    assert therapies(r, "recommended") == {str(NETKG.PlatinumEtoposide)}
+    # K007 (platinum plus etoposide) and, from current evidence, K115: carboplatin plus etoposide is the
+    # preferred first-line regimen in digestive NEC (ENETS 2023), not only for the elderly or unfit (K010).
+    assert therapies(r, "recommended") == {str(NETKG.PlatinumEtoposide), str(NETKG.CarboplatinEtoposide)}
     assert str(NETKG.SomatostatinAnalog) in therapies(r, "contraindicated")
     assert str(NETKG.TargetedTherapy) in therapies(r, "not_recommended")
     liver_directed = next(i for i in r["not_recommended"] if i["therapy"] == str(NETKG.LiverDirectedTherapy))
