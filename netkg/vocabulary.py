@@ -58,6 +58,7 @@ LINE = NETKG.lineOfTherapy
 RATIONALE = NETKG.rationale
 ACTION = NETKG.action
 APPLIES_TO = NETKG.appliesTo
+EVIDENCE_POPULATION = NETKG.evidencePopulation
 LAST_REVIEWED = NETKG.lastReviewed
 INTENT = NETKG.intent
 REQUIRES_OFFERED = NETKG.requiresOffered

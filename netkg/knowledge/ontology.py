@@ -80,6 +80,7 @@ class Item:
     statements: tuple[str, ...]
     sources: tuple[URIRef, ...]
     fields: dict[str, Union[str, int, float]] = field(default_factory=dict)
+    population: tuple[URIRef, ...] = ()  # case classes the study enrolled (evidence only); () = any case
 
 
 class Knowledge:
@@ -245,6 +246,7 @@ class Knowledge:
                     statements=self._strings(iri, V.STATEMENT_ID),  # type: ignore[arg-type]
                     sources=tuple(sorted(self.graph.objects(iri, DCTERMS.source))),  # type: ignore[arg-type]
                     fields=fields,
+                    population=tuple(sorted(self.graph.objects(iri, V.EVIDENCE_POPULATION))),  # type: ignore[arg-type]
                 ))
         return out
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import AbstractSet, Any, Iterator, Optional
 
 from rdflib import Graph, Literal, URIRef
 
@@ -279,11 +279,11 @@ class ReportBuilder:
         self.named = {iri: named_in(expr) for iri, expr in self.defs.items()}
         self.props = {iri: properties_used(expr, self.defs) for iri, expr in self.defs.items()}
         self.rendered = {iri: render(expr, knowledge.label) for iri, expr in self.defs.items()}
-        self.rule_evidence: dict[URIRef, list[dict[str, Any]]] = {}
+        self.rule_evidence: dict[URIRef, list[Item]] = {}
         for item in knowledge.items:
             if item.kind == V.EVIDENCE:
                 for target in item.applies_to:
-                    self.rule_evidence.setdefault(target, []).append(self._item_dict(item))
+                    self.rule_evidence.setdefault(target, []).append(item)
 
     def source(self, rule: Rule) -> Source:
         k = self.k
@@ -339,15 +339,15 @@ class ReportBuilder:
             profile=self._profile(classification),
             findings=findings,
             conflicts=conflicts,
-            workup=self._notes(applied, V.WORKUP_RULE, "work-up"),
-            cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution")
+            workup=self._notes(applied, V.WORKUP_RULE, "work-up", types),
+            cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution", types)
                       if n.therapy and any(k.related(URIRef(n.therapy), t) for t in positive_therapies)],
-            dosing=self._items(V.DOSING, positive_therapies),
-            monitoring=self._items(V.MONITORING, positive_therapies),
-            evidence=self._items(V.EVIDENCE, positive_therapies),
-            followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up"),
-            prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis"),
-            process=self._notes(applied, V.PROCESS_RULE, "process"),
+            dosing=self._items(V.DOSING, positive_therapies, types),
+            monitoring=self._items(V.MONITORING, positive_therapies, types),
+            evidence=self._items(V.EVIDENCE, positive_therapies, types),
+            followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up", types),
+            prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis", types),
+            process=self._notes(applied, V.PROCESS_RULE, "process", types),
             data_warnings=[w.as_dict() for w in implausibilities(record)],
             key_facts=self._key_facts(record, classification, grade),
             withheld=withheld,
@@ -492,22 +492,22 @@ class ReportBuilder:
         return sorted(self.k.label(t) for t in classification.case_types | classification.tumour_types
                       if t not in rule_iris and t not in skip)
 
-    def _notes(self, applied: list[Rule], family: URIRef, kind: str) -> list[Note]:
+    def _notes(self, applied: list[Rule], family: URIRef, kind: str, types: AbstractSet[URIRef]) -> list[Note]:
         out = []
         for r in applied:
             if r.family != family:
                 continue
             therapies = [a.therapy for a in r.axioms] or [None]
             for therapy in therapies:
-                evidence = self.rule_evidence.get(r.iri, [])
+                evidence = [self._item_dict(i) for i in self.rule_evidence.get(r.iri, []) if _enrolled(i, types)]
                 out.append(Note(kind, r.label, r.definition, r.action, self.source(r),
                                 str(therapy) if therapy else None, evidence))
         return out
 
-    def _items(self, kind: URIRef, therapies: list[URIRef]) -> list[dict[str, Any]]:
+    def _items(self, kind: URIRef, therapies: list[URIRef], types: AbstractSet[URIRef]) -> list[dict[str, Any]]:
         out = []
         for item in self.k.items:
-            if item.kind != kind:
+            if item.kind != kind or not _enrolled(item, types):
                 continue
             targets = [t for t in item.applies_to if any(self.k.related(t, p) for p in therapies)]
             if targets:
@@ -519,7 +519,13 @@ class ReportBuilder:
                 "applies_to": [self.k.label(a) for a in item.applies_to],
                 "statements": list(item.statements),
                 "articles": [self.k.article_id(a) for a in item.sources if is_seed_article(self.k, a)],
-                "citations": [citation(self.k, a) for a in item.sources], **item.fields}
+                "citations": [citation(self.k, a) for a in item.sources],
+                "population_classes": [self.k.label(p) for p in item.population], **item.fields}
+
+
+def _enrolled(item: Item, case_types: AbstractSet[URIRef]) -> bool:
+    """Whether the case belongs to the population the item's study enrolled (items without one: always)."""
+    return not item.population or any(p in case_types for p in item.population)
 
 
 def _strength(category: str) -> URIRef:
