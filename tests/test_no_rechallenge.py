@@ -77,3 +77,11 @@ def test_temozolomide_in_nec_is_not_withheld_by_the_net_sequencing_rule() -> Non
     history = [{"therapy": "temozolomide", "intent": "antitumour", "outcome": "progressed"}]
     r = run("course-02-platinum-refractory-nec", treatment_history=history)
     assert str(NETKG.TemozolomideBasedChemotherapy) not in r.therapies("not_recommended")
+
+
+def test_cabozantinib_is_not_offered_again_after_progression_on_it_and_the_line_counts_it() -> None:
+    r = run("current-23-pancreatic-net-after-cabozantinib")
+    for therapy in (NETKG.Cabozantinib, NETKG.Everolimus):
+        assert str(therapy) not in positives(r)
+        assert str(therapy) in r.therapies("not_recommended")
+    assert r.key_facts["line of therapy"].startswith("third line")

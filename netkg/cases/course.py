@@ -29,7 +29,9 @@ SYSTEMIC_THERAPIES = frozenset(
     if iri in {NETKG.SomatostatinAnalog, NETKG.Octreotide, NETKG.Lanreotide, NETKG.Everolimus, NETKG.Sunitinib,
                NETKG.Chemotherapy, NETKG.PlatinumEtoposide, NETKG.CarboplatinEtoposide, NETKG.CisplatinEtoposide,
                NETKG.TemozolomideBasedChemotherapy, NETKG.StreptozocinBasedChemotherapy,
-               NETKG.FluorouracilDacarbazineEpirubicin, NETKG.FOLFOX, NETKG.FOLFIRI, NETKG.Lutetium177Dotatate}
+               NETKG.FluorouracilDacarbazineEpirubicin, NETKG.FOLFOX, NETKG.FOLFIRI, NETKG.Lutetium177Dotatate,
+               NETKG.Cabozantinib, NETKG.CapecitabineTemozolomide, NETKG.IrinotecanFluoropyrimidine,
+               NETKG.LiposomalIrinotecanFluorouracil, NETKG.PlatinumEtoposidePDL1Inhibitor}
 )
 ENDED_OUTCOMES = frozenset({"progressed", "toxicity", "completed"})
 _ENDED_WORDS = {"progressed": "progression on", "toxicity": "toxicity on", "completed": "completion of"}

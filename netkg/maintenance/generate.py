@@ -337,6 +337,9 @@ def _templates() -> dict[str, Template]:
         r, tumour={"primary_site": "pancreas"},
         treatment_history=[_line(pick(r, ("temozolomide", "streptozocin_based", "fluorouracil_dacarbazine_epirubicin")),
                                  "progressed")])
+    T["NoCabozantinibAfterProgressionOnCabozantinib"] = lambda r: _t(pick(r, ("G1", "G2", "G3")))(
+        r, metastatic_sites=_metastatic(r), disease_course="progressive",
+        treatment_history=[_line(pick(r, ("everolimus", "sunitinib")), "progressed"), _line("cabozantinib", "progressed")])
     # current evidence, site-specific localised disease (K126-K132)
     T["SmallRectalNETEndoscopicResection"] = lambda r: _t("G1")(
         r, tumour={"primary_site": "rectum", "size_cm": pick(r, (0.5, 0.8, 1.0)),
@@ -347,7 +350,7 @@ def _templates() -> dict[str, Template]:
         metastatic_sites=[])
     T["LargeAppendicealNETRightHemicolectomy"] = lambda r: _t("low")(
         r, tumour={"primary_site": "appendix", "size_cm": pick(r, (2.1, 3.0, 4.0))}, primary_resected=True,
-        primary_complications=None, ecog=pick(r, (0, 1)))
+        metastatic_sites=pick(r, ([], ["regional_lymph_nodes"])), primary_complications=None, ecog=pick(r, (0, 1)))
     T["SmallAppendicealNETNoHemicolectomy"] = lambda r: _t("G1")(
         r, tumour={"primary_site": "appendix", "size_cm": pick(r, (0.5, 1.5, 2.0)), "resection_margin": "r0",
                    "mesoappendiceal_invasion_mm": pick(r, (0.0, 1.0, 2.9)), "lymphovascular_invasion": False},
