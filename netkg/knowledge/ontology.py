@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from netkg import vocabulary as V
 from netkg.knowledge import expressions
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
-from netkg.knowledge.source import KnowledgeError, default_source, load_source
+from netkg.knowledge.source import KnowledgeError, load_source
 from netkg.paths import DEFAULT_ONTOLOGY
 
 
@@ -33,11 +33,6 @@ STRENGTH_NAMES = {
     V.CONTRAINDICATED: "contraindicated",
     V.CAUTION: "caution",
 }
-
-
-def default_ontology_path() -> Path:
-    """The ontology used when none is given: ``$NETKG_ONTOLOGY`` or the repository's module folder."""
-    return default_source()
 
 
 @dataclass(frozen=True)

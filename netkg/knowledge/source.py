@@ -60,12 +60,18 @@ def _parse_into(graph: Graph, path: Path, data: bytes) -> None:
 
 def read_graph(path: Union[str, Path]) -> Graph:
     """The graph of a source file, or of every module of a source folder merged."""
-    return load_source(path).graph
+    return _read(Path(path))[0]
 
 
 def load_source(path: Optional[Union[str, Path]] = None) -> KnowledgeSource:
     """Read a source file or module folder (default: :func:`default_source`)."""
     p = Path(path) if path else default_source()
+    graph, file_bytes = _read(p)
+    return KnowledgeSource(p, graph, file_bytes if file_bytes is not None else canonical_text(graph).encode("utf-8"))
+
+
+def _read(p: Path) -> tuple[Graph, Optional[bytes]]:
+    """The merged graph of a file or folder, and a file's own bytes (None for a folder)."""
     graph = Graph()
     if p.is_dir():
         files = module_files(p)
@@ -73,15 +79,14 @@ def load_source(path: Optional[Union[str, Path]] = None) -> KnowledgeSource:
             raise KnowledgeError(f"ontology folder has no {MODULE_SUFFIX} modules: {p}")
         for file in files:
             _parse_into(graph, file, file.read_bytes())
-        merged = stable_blank_nodes(graph)
-        return KnowledgeSource(p, merged, canonical_text(merged).encode("utf-8"))
+        return stable_blank_nodes(graph), None
     if not p.exists():
         raise KnowledgeError(f"ontology file not found: {p}")
     source = p.read_bytes()  # hash exactly the bytes that are parsed
     _parse_into(graph, p, source)
-    return KnowledgeSource(p, stable_blank_nodes(graph), source)
+    return stable_blank_nodes(graph), source
 
 
 def merged_text(path: Optional[Union[str, Path]] = None) -> str:
     """The source as one canonical Turtle text (what the single edit file used to be)."""
-    return canonical_text(load_source(path).graph)
+    return canonical_text(read_graph(path or default_source()))

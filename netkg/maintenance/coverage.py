@@ -15,10 +15,10 @@ statement the newer ones that revise it.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
-import re
 
 from rdflib import Graph
 
@@ -131,8 +131,12 @@ def statement_citations(graph: Graph) -> dict[str, list[str]]:
 
 def statement_revisions(statements: Optional[Path] = None) -> list[StatementRevision]:
     """Every revision recorded in the statement list, in list order."""
+    return _revisions(read_tsv(Path(statements or DEFAULT_STATEMENTS)))
+
+
+def _revisions(rows: list[dict[str, str]]) -> list[StatementRevision]:
     out = []
-    for row in read_tsv(Path(statements or DEFAULT_STATEMENTS)):
+    for row in rows:
         reviewed = (row.get("reviewed") or "").strip()
         for kind, older in parse_relation(row.get("relation") or ""):
             out.append(StatementRevision(row["id"].strip(), kind, older, reviewed))
@@ -148,7 +152,7 @@ def compute_coverage(graph: Graph, statements: Optional[Path] = None,
     excluded = {r["id"].strip(): (r.get("reason") or "").strip() for r in read_tsv(out_of_scope)} \
         if out_of_scope.exists() else {}
     cited = statement_citations(graph)
-    revisions = statement_revisions(statements)
+    revisions = _revisions(rows)
     result = []
     for row in rows:
         sid = row["id"].strip()

@@ -148,10 +148,15 @@ def ontology_coherence(knowledge: Knowledge) -> Coherence:
     except OwlReadyInconsistentOntologyError:
         return Coherence(False, [])
     except (OwlReadyJavaError, OSError) as exc:
-        lines = [line for line in str(exc).strip().splitlines() if line.strip()]
-        raise ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}") from None
+        raise _hermit_failed(str(exc)) from None
     finally:
         world.close()
+
+
+def _hermit_failed(message: str) -> ReasonerUnavailable:
+    """The error for a failed HermiT run, naming the last line Java printed."""
+    lines = [line for line in message.strip().splitlines() if line.strip()]
+    return ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}")
 
 
 def _realized_individuals(output: str) -> set[str]:
@@ -230,8 +235,7 @@ class HermitReasoner:
                                           "set NETKG_JAVA_MEMORY higher or reason fewer cases per run")
             if "NullPointerException" not in last:
                 break
-        lines = [line for line in last.strip().splitlines() if line.strip()]
-        raise ReasonerUnavailable(f"HermiT failed: {lines[-1] if lines else 'no message'}")
+        raise _hermit_failed(last)
 
     def _check_realized(self, output: str, chunk: list[CaseFacts]) -> None:
         """Raise :class:`ReasonerUnavailable` unless HermiT's output types every case and tumour of ``chunk``."""

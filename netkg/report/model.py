@@ -284,15 +284,27 @@ class ReportBuilder:
             if item.kind == V.EVIDENCE:
                 for target in item.applies_to:
                     self.rule_evidence.setdefault(target, []).append(item)
+        self.rules_citing: dict[str, list[Rule]] = {}  # statement id -> the rules that cite it
+        for rule in knowledge.rules.values():
+            for sid in rule.statements:
+                self.rules_citing.setdefault(sid, []).append(rule)
+        # Provenance depends on the knowledge only: looked up once per rule and item, not once per case.
+        self._sources: dict[URIRef, Source] = {}
+        self._item_dicts: dict[URIRef, dict[str, Any]] = {}
 
     def source(self, rule: Rule) -> Source:
-        k = self.k
-        revised = revision(k, rule.iri)
-        return Source(str(rule.iri), rule.label, list(rule.statements),
-                      [k.article_id(a) for a in rule.sources if is_seed_article(k, a)],
-                      [str(a) for a in rule.sources], [citation(k, a) for a in rule.sources],
-                      [lv.as_dict() for lv in evidence_levels(k, rule.iri)],
-                      list(revised.superseded_by), list(revised.refined_by))
+        """Where a rule comes from: statements, sources, evidence level and revisions (computed once per rule)."""
+        cached = self._sources.get(rule.iri)
+        if cached is None:
+            k = self.k
+            revised = revision(k, rule.iri)
+            cached = self._sources[rule.iri] = Source(
+                str(rule.iri), rule.label, list(rule.statements),
+                [k.article_id(a) for a in rule.sources if is_seed_article(k, a)],
+                [str(a) for a in rule.sources], [citation(k, a) for a in rule.sources],
+                [lv.as_dict() for lv in evidence_levels(k, rule.iri)],
+                list(revised.superseded_by), list(revised.refined_by))
+        return cached
 
     def build(self, record: CaseRecord, classification: Classification) -> Report:
         k = self.k
@@ -386,7 +398,7 @@ class ReportBuilder:
         superseded: list[Superseded] = []
         for row in kept:
             cat, therapy, rule, _ = row
-            newer = set(revision(self.k, rule.iri).superseded_by)
+            newer = set(self.source(rule).superseded_by)
             by = [r for r in applied if r is not rule and newer & set(r.statements)]
             if not by:
                 out.append(row)
@@ -401,12 +413,12 @@ class ReportBuilder:
 
     def _statement_notes(self, rule: Rule, classification: Classification) -> dict[str, str]:
         """For a superseded statement whose newer rule does not apply: "refined by K101 for: <its rule>, not met by this case"."""
-        newer = revision(self.k, rule.iri).superseded_by
+        newer = self.source(rule).superseded_by
         if not newer:
             return {}
-        scopes = [f"{sid} for: {'; '.join(r.label for r in self.k.rules.values() if sid in r.statements)}, not met by this case"
+        scopes = [f"{sid} for: {'; '.join(r.label for r in self.rules_citing.get(sid, []))}, not met by this case"
                   for sid in newer
-                  if not any(sid in r.statements for iri, r in self.k.rules.items() if iri in classification.case_types)]
+                  if not any(r.iri in classification.case_types for r in self.rules_citing.get(sid, []))]
         return {s: f"refined by {', '.join(scopes)}" for s in rule.statements} if scopes else {}
 
     def _key_facts(self, record: CaseRecord, classification: Classification, grade: Optional[URIRef]) -> dict[str, str]:
@@ -515,6 +527,13 @@ class ReportBuilder:
         return out
 
     def _item_dict(self, item: Item) -> dict[str, Any]:
+        """The report entry of a dosing, monitoring or evidence item (a fresh copy of one built once per item)."""
+        cached = self._item_dicts.get(item.iri)
+        if cached is None:
+            cached = self._item_dicts[item.iri] = self._describe_item(item)
+        return dict(cached)
+
+    def _describe_item(self, item: Item) -> dict[str, Any]:
         return {"label": item.label, "text": item.text,
                 "applies_to": [self.k.label(a) for a in item.applies_to],
                 "statements": list(item.statements),
