@@ -15,6 +15,17 @@ if ! command -v java >/dev/null 2>&1; then
   fi
 fi
 
+if ! command -v dot >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "netkg setup: installing Graphviz for drawing the decision graph (graphviz)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+  else
+    echo "netkg setup: Graphviz's dot program not found; 'netkg graph' will write .dot source only" >&2
+    echo "  (Debian/Ubuntu: sudo apt-get install graphviz)." >&2
+  fi
+fi
+
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv

@@ -8,8 +8,8 @@ therapies; edges are typed:
 * ``subclass``: from a therapy to its parent therapy;
 * ``component``: from a regimen to a drug it contains (``hasComponent some``).
 
-The graph is exported as GraphML and drawn (matplotlib, Agg backend); two
-structural checks use it: therapies no recommendation reaches, and rules no
+The graph is exported as GraphML and drawn by Graphviz (``dot``), one cluster per
+therapy family; two structural checks use it: therapies no recommendation reaches, and rules no
 case can trigger.
 """
 
@@ -18,12 +18,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import graphviz
 import networkx as nx
 from rdflib import BNode, URIRef
 
 from netkg import vocabulary as V
+from netkg.errors import EnvironmentProblem
 from netkg.knowledge.ontology import STRENGTH_NAMES, Knowledge
 from netkg.maintenance.cohort import DEFAULT_COHORT, classify_cohort
+from netkg.report.therapy_gaps import FAMILIES
 from netkg.vocabulary import NETKG, OWL, RDF, RDFS
 
 EDGE_COLOURS = {
@@ -90,54 +93,109 @@ def write_graphml(G: nx.DiGraph, path: str | Path) -> Path:
     return path
 
 
-def draw(G: nx.DiGraph, path: str | Path, title: str = "netkg decision graph") -> Path:
-    """Draw rules (left) and therapies (right) as a bipartite picture; SVG or PNG by extension."""
-    import matplotlib  # optional: only drawing needs it (the test extra installs it)
+STRENGTH_STYLES = {
+    "recommended": "solid",
+    "consider": "dashed",
+    "not recommended": "solid",
+    "contraindicated": "bold",
+    "caution": "dotted",
+}
+OTHER_FAMILY = "other therapies"
 
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.fonttype"] = "none"
-    matplotlib.rcParams["svg.hashsalt"] = "netkg"
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
+def therapy_family(knowledge: Knowledge, therapy: URIRef) -> Optional[URIRef]:
+    """The narrowest of the report's therapy families (:data:`FAMILIES`) that holds ``therapy``, if any."""
+    holding = [f for f in FAMILIES if knowledge.subsumes(f, therapy)]
+    narrowest = [f for f in holding if not any(g != f and knowledge.subsumes(f, g) for g in holding)]
+    return narrowest[0] if narrowest else None
+
+
+def to_dot(G: nx.DiGraph, knowledge: Knowledge, title: str = "netkg decision graph") -> graphviz.Digraph:
+    """The decision graph as Graphviz source: one cluster per therapy family, laid out left to right.
+
+    Each cluster holds the family's therapies and the rules whose first therapy axiom names one
+    of them, so a reader finds every rule about, say, chemotherapy in one box.  Edges are
+    coloured and styled by strength; regimen components are thin grey dashes.  The therapy
+    hierarchy is left to the GraphML export, where it does not cross the rule edges.
+    """
+    drawn = {n for u, v, e in G.edges(data=True) if e["kind"] != "subclass" for n in (u, v)}
+    family_of: dict[str, str] = {}
+    for n, d in G.nodes(data=True):
+        if n not in drawn:
+            continue  # only in the therapy hierarchy: kept in the GraphML
+        if d["kind"] != "rule":
+            family = therapy_family(knowledge, URIRef(d["iri"]))
+            family_of[n] = knowledge.label(family) if family is not None else OTHER_FAMILY
+    for n, d in G.nodes(data=True):
+        if d["kind"] == "rule" and n in drawn:
+            targets = [v for _, v, e in G.out_edges(n, data=True) if e["kind"] in STRENGTH_STYLES]
+            family_of[n] = family_of[sorted(targets)[0]] if targets else OTHER_FAMILY
+    order = [knowledge.label(f) for f in FAMILIES] + [OTHER_FAMILY]
+    dot = graphviz.Digraph("netkg", graph_attr={
+        "rankdir": "LR", "label": title, "labelloc": "t", "fontname": "Helvetica", "fontsize": "16",
+        "newrank": "true", "nodesep": "0.08", "ranksep": "1.2", "compound": "true"})
+    dot.attr("node", fontname="Helvetica", fontsize="10", margin="0.06,0.02", height="0.2")
+    dot.attr("edge", arrowsize="0.5", penwidth="0.9")
+    # Graphviz stacks clusters of a left-to-right layout bottom up: add them in reverse to read top down.
+    for index, family in reversed(list(enumerate(f for f in order if f in family_of.values()))):
+        with dot.subgraph(name=f"cluster_{index}") as box:
+            box.attr(label=family, style="rounded,filled", fillcolor="#f6f8fa", color="#c8ced6", fontsize="13")
+            for n in sorted(m for m, f in family_of.items() if f == family):
+                data = G.nodes[n]
+                if data["kind"] == "rule":
+                    line = f" [{knowledge.label(URIRef(data['line']))}]" if data.get("line") else ""
+                    box.node(_gv(n), f"{data['label']}{line}\n{data.get('statements', '').replace(',', ' ')}",
+                             shape="box", style="rounded,filled", fillcolor="#ffffff", color="#34495e",
+                             tooltip=data["iri"])
+                else:
+                    box.node(_gv(n), data["label"], shape="ellipse", style="filled",
+                             fillcolor="#d5f5e3" if data["kind"] == "therapy" else "#eeeeee", color="#16a085",
+                             tooltip=data["iri"])
+    for u, v, d in sorted(G.edges(data=True), key=lambda e: (e[0], e[1])):
+        kind = d["kind"]
+        if kind in STRENGTH_STYLES:
+            dot.edge(_gv(u), _gv(v), color=EDGE_COLOURS[kind], style=STRENGTH_STYLES[kind], tooltip=kind)
+        elif kind == "component":
+            dot.edge(_gv(u), _gv(v), color=EDGE_COLOURS[kind], style="dashed", arrowhead="none")
+    with dot.subgraph(name="cluster_legend") as legend:
+        legend.attr(label="edges", style="rounded", color="#c8ced6", fontsize="11")
+        previous = None
+        for kind, colour in EDGE_COLOURS.items():
+            if kind == "subclass":
+                continue
+            node = f"legend__{kind.replace(' ', '_')}"
+            legend.node(node, kind, shape="plaintext", fontcolor=colour)
+            if previous is not None:
+                legend.edge(previous, node, style="invis")
+            previous = node
+    return dot
+
+
+def _gv(node: str) -> str:
+    """A Graphviz node id for ``node``: Graphviz reads ``a:b`` in an edge as node ``a``, port ``b``."""
+    return node.replace(":", "__")
+
+
+def render(dot: graphviz.Digraph, path: str | Path) -> Path:
+    """Write ``dot`` as ``.dot`` source, or lay it out with Graphviz into an ``.svg``/``.png``/``.pdf`` picture.
+
+    Laying out needs the Graphviz ``dot`` program (Debian: ``graphviz``; ``scripts/setup.sh``
+    installs it); without it, :class:`~netkg.errors.EnvironmentProblem` says so (exit 3).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    rules = sorted((n for n, d in G.nodes(data=True) if d["kind"] == "rule"),
-                   key=lambda n: (G.nodes[n].get("family", ""), n))
-    targets = sorted((n for n, d in G.nodes(data=True) if d["kind"] != "rule"),
-                     key=lambda n: (G.nodes[n]["kind"], n))
-    height = max(len(rules), len(targets))
-    pos = {}
-    for i, n in enumerate(rules):
-        pos[n] = (0.0, height - i * height / max(len(rules), 1))
-    for i, n in enumerate(targets):
-        x = 1.0 if G.nodes[n]["kind"] == "therapy" else 1.45
-        pos[n] = (x, height - i * height / max(len(targets), 1))
-    fig, ax = plt.subplots(figsize=(13, max(8, height * 0.24)))
-    drawn = {k: c for k, c in EDGE_COLOURS.items() if k != "subclass"}  # the hierarchy is in the GraphML only
-    for kind, colour in drawn.items():
-        edges = [(u, v) for u, v, d in G.edges(data=True) if d["kind"] == kind]
-        if not edges:
-            continue
-        style = "dashed" if kind in ("subclass", "component") else "solid"
-        nx.draw_networkx_edges(G, pos, edgelist=edges, edge_color=colour, style=style, width=0.8,
-                               arrows=True, arrowsize=6, ax=ax, connectionstyle="arc3,rad=0.05")
-    nx.draw_networkx_nodes(G, pos, nodelist=rules, node_size=18, node_color="#34495e", ax=ax)
-    nx.draw_networkx_nodes(G, pos, nodelist=targets, node_size=18, node_color="#16a085", ax=ax)
-    for n in rules:
-        x, y = pos[n]
-        ax.text(x - 0.02, y, n.split(":", 1)[1], ha="right", va="center", fontsize=6)
-    for n in targets:
-        x, y = pos[n]
-        ax.text(x + 0.02, y, G.nodes[n]["label"], ha="left", va="center", fontsize=6)
-    ax.legend(handles=[Line2D([0], [0], color=c, lw=2, label=k) for k, c in drawn.items()],
-              loc="lower center", ncol=6, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.04))
-    ax.set_title(title, fontsize=10)
-    ax.set_xlim(-0.9, 2.0)
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path, metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
-    plt.close(fig)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("dot", "gv"):
+        path.write_text(dot.source, encoding="utf-8")
+        return path
+    try:
+        data = dot.pipe(format=suffix)
+    except graphviz.ExecutableNotFound as exc:
+        raise EnvironmentProblem(
+            "drawing the decision graph needs Graphviz's 'dot' program, which was not found on PATH; "
+            "install it (Debian/Ubuntu: apt-get install graphviz, or run scripts/setup.sh as root) "
+            f"or write the Graphviz source with --out {path.with_suffix('.dot').name}") from exc
+    path.write_bytes(data)
     return path
 
 
