@@ -17,7 +17,7 @@ from netkg.cases.reader import load_case, validate_case
 from netkg.cases.record import CaseInputError, CaseRecord
 from netkg.cases.facts import CaseFacts
 from netkg.knowledge.ontology import Knowledge
-from netkg.reasoning import Classification, make_reasoner
+from netkg.reasoning import DEFAULT_ENGINE, Classification, make_reasoner
 from netkg.report.model import Report, build_report
 
 _KNOWLEDGE: dict[Optional[str], Knowledge] = {}
@@ -53,7 +53,7 @@ def as_record(case: Union[CaseRecord, dict[str, Any], str, Path]) -> CaseRecord:
     return load_case(case)
 
 
-def reason_records(records: Iterable[CaseRecord], engine: str = "fast",
+def reason_records(records: Iterable[CaseRecord], engine: str = DEFAULT_ENGINE,
                    knowledge_: Optional[Knowledge] = None) -> list[Reasoned]:
     """Classify and report a batch of valid cases with one reasoner."""
     k = knowledge_ or knowledge()
@@ -64,7 +64,7 @@ def reason_records(records: Iterable[CaseRecord], engine: str = "fast",
     return [Reasoned(r, f, c, build_report(r, c, k)) for r, f, c in zip(records, facts, classifications)]
 
 
-def recommend(case: Union[CaseRecord, dict[str, Any], str, Path], engine: str = "hermit",
+def recommend(case: Union[CaseRecord, dict[str, Any], str, Path], engine: str = DEFAULT_ENGINE,
               knowledge_: Optional[Knowledge] = None) -> Report:
     """The recommendation report for one case (a record, a dict, or a case file)."""
     return reason_records([as_record(case)], engine, knowledge_)[0].report

@@ -53,7 +53,7 @@ def test_contradictory_pathology_is_rejected(tmp_path, capsys) -> None:
 def test_missing_java_is_a_clear_environment_error(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("NETKG_JAVA", raising=False)
-    code = main(["recommend", "examples/nec-sigmoid-liver.yaml"])
+    code = main(["recommend", "examples/nec-sigmoid-liver.yaml", "--engine", "hermit"])
     err = capsys.readouterr().err
     assert code == 3 and "Java runtime" in err and "--engine fast" in err
 
@@ -68,7 +68,7 @@ def _fake_java(tmp_path, body: str) -> str:
 
 def test_reasoner_out_of_memory_is_an_environment_error(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("NETKG_JAVA", _fake_java(tmp_path, 'echo "java.lang.OutOfMemoryError: Java heap space" >&2; exit 1'))
-    code = main(["recommend", "examples/nec-sigmoid-liver.yaml"])
+    code = main(["recommend", "examples/nec-sigmoid-liver.yaml", "--engine", "hermit"])
     err = capsys.readouterr().err
     assert code == 3 and "out of memory" in err and "NETKG_JAVA_MEMORY" in err
 
@@ -77,7 +77,7 @@ def test_reasoner_crash_is_retried_then_reported(tmp_path, capsys, monkeypatch) 
     counter = tmp_path / "runs"
     body = f'echo x >> {counter}; echo "java.lang.NullPointerException: m_bottomNode is null" >&2; exit 1'
     monkeypatch.setenv("NETKG_JAVA", _fake_java(tmp_path, body))
-    code = main(["recommend", "examples/nec-sigmoid-liver.yaml"])
+    code = main(["recommend", "examples/nec-sigmoid-liver.yaml", "--engine", "hermit"])
     err = capsys.readouterr().err
     assert code == 3 and "HermiT failed" in err and "NullPointerException" in err
     assert len(counter.read_text().split()) == 3

@@ -17,7 +17,7 @@ def _fake_java(tmp_path, body: str) -> str:
 
 def test_java_that_runs_nothing_is_an_environment_error(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("NETKG_JAVA", _fake_java(tmp_path, "exit 0"))
-    code = main(["recommend", EXAMPLE])
+    code = main(["recommend", EXAMPLE, "--engine", "hermit"])
     captured = capsys.readouterr()
     assert code == 3
     assert "HermiT gave no classification" in captured.err and "seed1-nec-sigmoid-liver" in captured.err
@@ -26,21 +26,21 @@ def test_java_that_runs_nothing_is_an_environment_error(tmp_path, capsys, monkey
 
 def test_bin_true_as_java_is_an_environment_error(capsys, monkeypatch) -> None:
     monkeypatch.setenv("NETKG_JAVA", "/bin/true")
-    code = main(["recommend", EXAMPLE])
+    code = main(["recommend", EXAMPLE, "--engine", "hermit"])
     assert code == 3 and "HermiT gave no classification" in capsys.readouterr().err
 
 
 def test_hanging_java_stops_at_the_time_limit(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("NETKG_JAVA", _fake_java(tmp_path, "exec sleep 120"))
     monkeypatch.setenv("NETKG_HERMIT_TIMEOUT", "1")
-    code = main(["recommend", EXAMPLE])
+    code = main(["recommend", EXAMPLE, "--engine", "hermit"])
     err = capsys.readouterr().err
     assert code == 3 and "NETKG_HERMIT_TIMEOUT" in err and "1 s" in err
 
 
 def test_time_limit_must_be_a_positive_number(capsys, monkeypatch) -> None:
     monkeypatch.setenv("NETKG_HERMIT_TIMEOUT", "soon")
-    code = main(["recommend", EXAMPLE])
+    code = main(["recommend", EXAMPLE, "--engine", "hermit"])
     err = capsys.readouterr().err
     assert code == 3 and "NETKG_HERMIT_TIMEOUT" in err and "'soon'" in err
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.java
 
 
 def report_for(name: str, capsys: pytest.CaptureFixture[str]) -> dict:
-    assert main(["recommend", str(EXAMPLES / name), "--format", "json"]) == 0
+    assert main(["recommend", str(EXAMPLES / name), "--format", "json", "--engine", "hermit"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -47,7 +47,7 @@ def test_sigmoid_nec_primary_resected_only_when_symptomatic(capsys: pytest.Captu
     case = (EXAMPLES / "nec-sigmoid-liver.yaml").read_text().replace("primary_complications: []", "primary_complications: [obstruction]")
     path = tmp_path / "symptomatic.yaml"
     path.write_text(case)
-    assert main(["recommend", str(path), "--format", "json"]) == 0
+    assert main(["recommend", str(path), "--format", "json", "--engine", "hermit"]) == 0
     r = json.loads(capsys.readouterr().out)
     resection = next(i for i in r["consider"] if i["therapy"] == str(NETKG.PalliativePrimaryResection))
     assert "K018" in resection["statements"]

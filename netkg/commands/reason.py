@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from netkg.errors import EXIT_FINDINGS, EXIT_OK, InputError
-from netkg.reasoning import ENGINES
+from netkg.reasoning import DEFAULT_ENGINE, ENGINES
 from netkg.registry.batch import reason_into_store, summary_line
 from netkg.registry.store import EmbeddedStore
 
@@ -20,7 +20,7 @@ HELP = ("Reason every case of a file or folder (JSON, JSON Lines, YAML) into a p
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="a case file or a folder of case files")
     parser.add_argument("--store", type=Path, required=True, help="store directory (created if missing)")
-    parser.add_argument("--engine", choices=ENGINES, default="fast",
+    parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                         help="fast (default; parallel) or hermit (the reference reasoner; needs Java)")
     parser.add_argument("--workers", type=int, default=0, help="worker processes for the fast engine (default: all cores)")
     parser.add_argument("--chunk-size", type=int, default=250, help="cases per work unit and write transaction")

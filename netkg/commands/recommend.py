@@ -7,7 +7,7 @@ import sys
 
 from netkg import pipeline
 from netkg.cases.reader import load_case
-from netkg.reasoning import ENGINES
+from netkg.reasoning import DEFAULT_ENGINE, ENGINES
 from netkg.report.writers import to_json, to_text, to_turtle
 
 NAME = "recommend"
@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("case", help="case file (.json, .yaml); see docs/case-format.md")
     parser.add_argument("--format", choices=("table", "json", "ttl"), default="table",
                         help="table (default), json (docs/report-format.md) or ttl (the case with inferred triples)")
-    parser.add_argument("--engine", choices=ENGINES, default="hermit",
-                        help="hermit: the reference reasoner (needs Java; default); fast: the verified fast path")
+    parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                        help="fast: the verified fast path (default); hermit: the reference reasoner (needs Java)")
     parser.add_argument("--ontology", help="ontology file to use instead of the default")
     parser.add_argument("--verbose", action="store_true", help="table: also list every class the case was inferred to belong to")
 

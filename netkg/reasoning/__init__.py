@@ -11,6 +11,9 @@ from netkg.reasoning.reference import HermitReasoner
 from netkg.reasoning.result import Classification
 
 ENGINES = ("hermit", "fast")
+DEFAULT_ENGINE = "fast"
+"""The engine of every command and function that takes one: the fast path, which gives exactly
+HermiT's answers (``tests/test_agreement.py``) without a JVM; ``hermit`` is the reference."""
 
 
 class Reasoner(Protocol):
@@ -21,7 +24,7 @@ class Reasoner(Protocol):
     def classify_many(self, batch: list[CaseFacts]) -> list[Classification]: ...
 
 
-def make_reasoner(knowledge: Knowledge, engine: str = "hermit") -> Reasoner:
+def make_reasoner(knowledge: Knowledge, engine: str = DEFAULT_ENGINE) -> Reasoner:
     """The reasoner called ``engine`` ('hermit', the reference, or 'fast')."""
     if engine == "hermit":
         return HermitReasoner(knowledge)
@@ -30,4 +33,4 @@ def make_reasoner(knowledge: Knowledge, engine: str = "hermit") -> Reasoner:
     raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
 
 
-__all__ = ["Classification", "Reasoner", "make_reasoner", "ENGINES"]
+__all__ = ["Classification", "Reasoner", "make_reasoner", "ENGINES", "DEFAULT_ENGINE"]

@@ -32,7 +32,7 @@ from netkg import pipeline
 from netkg.cases.reader import read_cases, validate_case
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import Knowledge
-from netkg.reasoning import make_reasoner
+from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
 from netkg.reasoning.reference import ReasonerUnavailable
 from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,
                              replacement_reasons, revision_triples)
@@ -155,7 +155,7 @@ def ensure_ontology(store: EmbeddedStore, knowledge: Knowledge) -> None:
 def reason_into_store(
     source: Union[str, Path, Iterable[Union[CaseResult, dict]]],
     store: EmbeddedStore,
-    engine: str = "fast",
+    engine: str = DEFAULT_ENGINE,
     workers: Optional[int] = None,
     chunk_size: int = DEFAULT_CHUNK,
     ontology: Optional[Union[str, Path]] = None,
