@@ -27,7 +27,7 @@ def user_queries() -> list[Path]:
 
 
 # Parameter values that make every query return something on the cohort.
-PARAMS = {"case": EXAMPLE_ID, "profile": "netkg:NEC", "therapy": "netkg:PlatinumEtoposide"}
+PARAMS = {"case": EXAMPLE_ID, "profile": "netkg:NEC", "therapy": "netkg:PlatinumEtoposide", "trial": "NETTER-2"}
 
 
 def params_for(query) -> dict[str, str]:
