@@ -157,17 +157,10 @@ def to_dot(G: nx.DiGraph, knowledge: Knowledge, title: str = "netkg decision gra
             dot.edge(_gv(u), _gv(v), color=EDGE_COLOURS[kind], style=STRENGTH_STYLES[kind], tooltip=kind)
         elif kind == "component":
             dot.edge(_gv(u), _gv(v), color=EDGE_COLOURS[kind], style="dashed", arrowhead="none")
-    with dot.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="edges", style="rounded", color="#c8ced6", fontsize="11")
-        previous = None
-        for kind, colour in EDGE_COLOURS.items():
-            if kind == "subclass":
-                continue
-            node = f"legend__{kind.replace(' ', '_')}"
-            legend.node(node, kind, shape="plaintext", fontcolor=colour)
-            if previous is not None:
-                legend.edge(previous, node, style="invis")
-            previous = node
+    rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}">&#9472;&#9472; {kind}</FONT></TD></TR>'
+                   for kind, colour in EDGE_COLOURS.items() if kind != "subclass")
+    dot.node("legend", f'<<TABLE BORDER="1" COLOR="#c8ced6" CELLBORDER="0" CELLSPACING="2">'
+                       f'<TR><TD><B>edges</B></TD></TR>{rows}</TABLE>>', shape="plaintext")
     return dot
 
 
