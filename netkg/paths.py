@@ -17,6 +17,9 @@ ONTOLOGY_DIR: Path = REPO_ROOT / "ontology"
 DEFAULT_ONTOLOGY: Path = ONTOLOGY_DIR / "modules"
 """The hand-edited ontology: a folder of Turtle modules (see ``netkg.knowledge.modules``)."""
 
+CASE_SHAPES: Path = ONTOLOGY_DIR / "shapes" / "case-shapes.ttl"
+"""The SHACL shapes of a case as RDF, generated from the case field table (``netkg.cases.shapes``)."""
+
 QUERY_ROOT: Path = REPO_ROOT / "queries"
 """The named SPARQL queries (``competency/``, ``cohort/``, ``qc/``)."""
 

@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 NETKG = Namespace("https://w3id.org/netkg/")
 NKR = Namespace("https://w3id.org/netkg/report#")
 CASE = Namespace("https://w3id.org/netkg/case/")
+SHAPES = Namespace("https://w3id.org/netkg/shapes/")  # the SHACL shapes of a case as RDF
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 
