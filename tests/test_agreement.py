@@ -8,8 +8,7 @@ same inferred classes for the case and for its tumour.
 HermiT tests need Java and are marked ``java``.  Sizes can be changed with
 ``NETKG_AGREEMENT_CASES`` (default 1000: about 2.3 s of HermiT a case, so some 20 minutes on
 2 cores; a knowledge release runs a larger proof, e.g. 5000, see ``docs/maintenance.md``),
-``NETKG_HERMIT_CHUNK`` (cases per HermiT run, default 25: larger chunks cost more per case, see
-``docs/benchmarks.md``) and ``NETKG_AGREEMENT_WORKERS`` (parallel HermiT runs, default: CPU count).
+``NETKG_HERMIT_CHUNK`` (cases per HermiT run, default 25, see ``docs/benchmarks.md``) and ``NETKG_AGREEMENT_WORKERS`` (parallel HermiT runs, default: CPU count).
 The generated set is the same whatever the size: a larger run checks the first cases again and more.
 """
 
