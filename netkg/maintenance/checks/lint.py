@@ -12,7 +12,7 @@ from collections import defaultdict
 from rdflib import BNode, Literal, URIRef
 
 from netkg import vocabulary as V
-from netkg.maintenance.coverage import compute_coverage
+from netkg.maintenance.coverage import compute_coverage, statement_citations
 from netkg.maintenance.checks.base import ERROR, INFO, WARN, Check, CheckContext, register
 from netkg.vocabulary import DCTERMS, NETKG, OWL, RDF, RDFS, SKOS
 
@@ -196,31 +196,35 @@ def mapping_unverified(check: Check, ctx: CheckContext):
                                     severity=INFO if historical else None)
 
 
-@register("dangling-reference", WARN, "every netkg term used in an axiom is declared")
+@register("dangling-reference", ERROR, "every netkg term used in an axiom or annotation is declared (a mistyped "
+          "term, source or item is an error on every subject)")
 def dangling_reference(check: Check, ctx: CheckContext):
     g = ctx.graph
     declared = {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef)}
-    seen = set()
-    for s, p, o in g:
+    seen: set[tuple[URIRef, URIRef, URIRef]] = set()
+    for s, p, o in sorted(g):
         if s == ctx.knowledge.ontology_iri:
             continue
         for term in (p, o):
-            if isinstance(term, URIRef) and str(term).startswith(str(NETKG)) and term not in declared \
-                    and term not in seen:
-                seen.add(term)
+            if isinstance(term, URIRef) and str(term).startswith(str(NETKG)) and term not in declared:
                 for owner in owner_of(ctx, s)[:1]:
-                    yield check.finding(owner, p, term, "refers to an undeclared netkg term")
+                    if (owner, p, term) not in seen:
+                        seen.add((owner, p, term))
+                        yield check.finding(owner, p, term, "refers to an undeclared netkg term (a typo?)")
 
 
-@register("statement-coverage", ERROR, "every source statement is encoded or listed as out of scope")
+@register("statement-coverage", ERROR, "every source statement is encoded or listed as out of scope, and every "
+          "cited statement id is in the statement list")
 def statement_coverage(check: Check, ctx: CheckContext):
     report = compute_coverage(ctx.graph, ctx.statements, ctx.out_of_scope)
     for s in report.missing:
         yield check.finding(ctx.knowledge.ontology_iri, V.STATEMENT_ID, s.id,
                             f"statement {s.id} ({s.kind}) is not encoded and not listed as out of scope")
+    citing = statement_citations(ctx.graph)
     for sid in report.unknown_ids:
-        yield check.finding(ctx.knowledge.ontology_iri, V.STATEMENT_ID, sid,
-                            f"statement {sid} is cited but not in the statement list", severity=WARN)
+        for entity in citing.get(sid, []):
+            yield check.finding(entity, V.STATEMENT_ID, sid, f"cites statement {sid}, which is not in the statement "
+                                "list (ontology/statements.tsv): a mistyped id, or a statement to add to the list")
 
 
 _ = (BNode, Literal)
