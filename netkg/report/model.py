@@ -340,6 +340,7 @@ class ReportBuilder:
         kept, superseded = self._supersede(kept, applied)
         findings = self._merge(record, classification, kept + [(c, t, r, []) for c, t, r in negatives])
         positive_therapies = [URIRef(f.therapy) for f in findings if f.category in _RANK]
+        finding_rules = {URIRef(r.iri) for f in findings for r in f.rules}
         grade = next((g for g in V.GRADE_CLASSES if g in classification.tumour_types), None)
         families = family_status(k, classification, record, findings)
         return Report(
@@ -354,9 +355,9 @@ class ReportBuilder:
             workup=self._notes(applied, V.WORKUP_RULE, "work-up", types),
             cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution", types)
                       if n.therapy and any(k.related(URIRef(n.therapy), t) for t in positive_therapies)],
-            dosing=self._items(V.DOSING, positive_therapies, types),
-            monitoring=self._items(V.MONITORING, positive_therapies, types),
-            evidence=self._items(V.EVIDENCE, positive_therapies, types),
+            dosing=self._items(V.DOSING, positive_therapies, finding_rules, types),
+            monitoring=self._items(V.MONITORING, positive_therapies, finding_rules, types),
+            evidence=self._items(V.EVIDENCE, positive_therapies, finding_rules, types),
             followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up", types),
             prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis", types),
             process=self._notes(applied, V.PROCESS_RULE, "process", types),
@@ -516,12 +517,15 @@ class ReportBuilder:
                                 str(therapy) if therapy else None, evidence))
         return out
 
-    def _items(self, kind: URIRef, therapies: list[URIRef], types: AbstractSet[URIRef]) -> list[dict[str, Any]]:
+    def _items(self, kind: URIRef, therapies: list[URIRef], rules: AbstractSet[URIRef],
+               types: AbstractSet[URIRef]) -> list[dict[str, Any]]:
+        """The items of one kind for an offered therapy, or attached to a rule behind one of the report's findings
+        (evidence attached to a work-up, caution, follow-up, prognosis or process rule goes with its note instead)."""
         out = []
         for item in self.k.items:
             if item.kind != kind or not _enrolled(item, types):
                 continue
-            targets = [t for t in item.applies_to if any(self.k.related(t, p) for p in therapies)]
+            targets = [t for t in item.applies_to if t in rules or any(self.k.related(t, p) for p in therapies)]
             if targets:
                 out.append(self._item_dict(item))
         return out
