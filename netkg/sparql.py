@@ -9,7 +9,10 @@
   terms opening the ``WHERE`` group -- and are never formatted into the query text.
 * :func:`check_read_only` -- only SELECT and ASK queries run, and never ``SERVICE``.
 * :class:`Rows`, :data:`Term` and :func:`plain` -- answers as plain values: the IRI
-  string, the lexical form of a literal, ``_:id`` for a blank node, ``None`` when unbound.
+  string, the lexical form of a literal, ``_:id`` for a blank node, ``None`` when unbound;
+  and, for the W3C result formats, each bound term as a SPARQL 1.1 JSON term (:func:`json_term`).
+* :func:`add_prefixes` -- the common prefixes (:data:`SPARQL_PREFIXES`)
+  declared for a query that uses them without declaring them.
 """
 
 from __future__ import annotations
@@ -23,10 +26,15 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 import pyoxigraph as ox
 
 from netkg.errors import InputError
-from netkg.vocabulary import NETKG, NKR
+from rdflib.namespace import PROV, RDF, XSD
+
+from netkg.vocabulary import PREFIXES as CURIE_PREFIXES
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 TermParser = Callable[[str], Term]
+#: An RDF term as SPARQL 1.1 Query Results JSON writes it: ``{"type": "uri"|"literal"|"bnode", "value": ...}``,
+#: a literal with ``"datatype"`` or ``"xml:lang"`` (a simple literal has neither).
+JsonTerm = dict[str, str]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -38,6 +46,10 @@ class Rows:
 
     variables: list[str]
     rows: list[dict[str, Optional[str]]] = field(default_factory=list)
+    #: Per row, the bound variables' terms (:data:`JsonTerm`); None when only the plain values are known.
+    terms: Optional[list[dict[str, JsonTerm]]] = None
+    #: The answer of an ASK query (None for SELECT).
+    boolean: Optional[bool] = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -53,6 +65,29 @@ def plain(term: Any) -> Optional[str]:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def json_term(term: Term) -> JsonTerm:
+    """A pyoxigraph term as a SPARQL 1.1 Query Results JSON term (see :data:`JsonTerm`)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    datatype = term.datatype.value
+    if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+        return {"type": "literal", "value": term.value}
+    return {"type": "literal", "value": term.value, "datatype": datatype}
+
+
+def ask_rows(answer: bool) -> Rows:
+    """The :class:`Rows` of an ASK query: one row with the variable ``ask``, and the boolean."""
+    return Rows(["ask"], [{"ask": "true" if answer else "false"}], boolean=answer)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +115,11 @@ def read_header(text: str) -> dict[str, list[str]]:
 # Typed parameters
 
 PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-PREFIXES = {"netkg": str(NETKG), "nkr": str(NKR)}
+#: The prefixes declared for a query that uses them without declaring them (:func:`add_prefixes`) and
+#: that an ``iri`` parameter value may use: the vocabularies of the stored graphs (ontology, case
+#: facts, reports, revisions).
+SPARQL_PREFIXES: dict[str, str] = {**CURIE_PREFIXES, "rdf": str(RDF), "xsd": str(XSD), "prov": str(PROV)}
+PREFIXES = SPARQL_PREFIXES
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # xsd:decimal as oxigraph holds it: 128-bit fixed point with 18 fractional digits (|x| < 1.7e20).
@@ -112,7 +151,7 @@ def parse_param(spec: str, types: Iterable[str]) -> Param:
 
 
 def iri_term(value: str) -> Term:
-    """An absolute IRI, or ``netkg:Name`` / ``nkr:Name`` expanded."""
+    """An absolute IRI, or a prefixed name (``netkg:Name``, ``nkr:Name``, ``rdfs:label``, ...) expanded."""
     prefix, colon, local = value.partition(":")
     if colon and prefix in PREFIXES and _PREFIXED_LOCAL.fullmatch(local):
         value = PREFIXES[prefix] + local
@@ -214,6 +253,69 @@ def inline_values(query: str, substitutions: Mapping[str, Term]) -> str:
     return query[:match.end()] + block + query[match.end():]
 
 
+_PREFIX_USE = re.compile(r"(?<![A-Za-z0-9_?$.:-])([A-Za-z][A-Za-z0-9_.-]*)?:")
+_PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][A-Za-z0-9_.-]*)?:", re.I)
+
+
+class QuerySyntaxError(InputError):
+    """A query that does not parse, with where: ``line`` and ``column`` (1-based) and ``detail``."""
+
+    def __init__(self, line: int, column: int, detail: str) -> None:
+        super().__init__(f"syntax error at line {line}, column {column}: {detail}")
+        self.line, self.column, self.detail = line, column, detail
+
+    def __reduce__(self) -> tuple:  # sent back from the query worker process, message included
+        return _rebuild_syntax_error, (self.line, self.column, self.detail, self.args)
+
+
+def _rebuild_syntax_error(line: int, column: int, detail: str, args: tuple) -> QuerySyntaxError:
+    error = QuerySyntaxError(line, column, detail)
+    error.args = args
+    return error
+
+
+def add_prefixes(query: str) -> tuple[str, int]:
+    """``query`` with one line declaring the common prefixes it uses but does not declare.
+
+    The line goes after the leading comment lines (the header).  Returns the text and the
+    number of the added line (0 when none was needed), so that a position in the answer
+    can be given in the query as written.  A prefix that is
+    neither declared nor predeclared is a :class:`QuerySyntaxError` at its first use.
+    ``BASE`` and the query's own declarations are kept; the added IRIs are absolute.
+    """
+    code = _code_only(query)
+    declared = {m.group(1) or "" for m in _PREFIX_DECLARATION.finditer(code)}
+    missing: dict[str, int] = {}
+    for m in _PREFIX_USE.finditer(code):
+        name = m.group(1) or ""
+        if name not in declared and name not in missing:
+            missing[name] = m.start()
+    unknown = [(at, name) for name, at in missing.items() if name not in SPARQL_PREFIXES]
+    if unknown:
+        at, name = min(unknown)
+        line = code.count("\n", 0, at) + 1
+        column = at - (code.rfind("\n", 0, at) + 1) + 1
+        raise QuerySyntaxError(line, column, f"prefix '{name}:' is not declared; declare it with PREFIX {name}: <...>"
+                                             f" (predeclared: {', '.join(sorted(SPARQL_PREFIXES))})")
+    if not missing:
+        return query, 0
+    declarations = " ".join(f"PREFIX {name}: <{SPARQL_PREFIXES[name]}>" for name in sorted(missing))
+    lines = query.splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), len(lines))
+    if at and not lines[at - 1].endswith(("\n", "\r")):
+        lines[at - 1] += "\n"
+    return "".join(lines[:at]) + declarations + "\n" + "".join(lines[at:]), at + 1
+
+
+def _syntax_error(exc: Any) -> QuerySyntaxError:
+    """A short :class:`QuerySyntaxError` from pyparsing's ``ParseException`` (no grammar dump)."""
+    found = exc.line[exc.col - 1:exc.col + 29].strip() if exc.line else ""
+    detail = str(exc.msg)
+    if len(detail) > 120:
+        detail = detail[:117] + "..."
+    return QuerySyntaxError(exc.lineno, exc.col, f"{detail}, found {found!r}" if found else f"{detail}, found the end")
+
+
 @lru_cache(maxsize=256)
 def check_read_only(query: str) -> str:
     """The form of ``query`` (``SELECT`` or ``ASK``), or an :class:`InputError` saying why it cannot run.
@@ -230,7 +332,9 @@ def check_read_only(query: str) -> str:
     try:
         tree = parseQuery(query)
     except ParseException as exc:
-        raise InputError(f"not a SPARQL query (updates are not allowed: queries are read-only): {exc}") from None
+        error = _syntax_error(exc)
+        error.args = (f"not a SPARQL query (updates are not allowed: queries are read-only): {error}",)
+        raise error from None
     form = getattr(tree[1], "name", "") if len(tree) > 1 else ""
     if "ServiceGraphPattern" in _node_names(tree):
         raise InputError("SERVICE (federated queries) is not allowed: queries run only on the local store")

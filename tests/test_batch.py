@@ -113,4 +113,4 @@ def test_reason_command_exit_codes(tmp_path, capsys):
     assert main(["reason", str(tmp_path / "missing.jsonl"), "--store", str(store)]) == 2
     assert main(["query", str(ROOT / "queries/cohort/cases-per-indicated-therapy.rq"), "--store", str(store), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["variables"][:3] == ["therapy", "therapyLabel", "strength"]
+    assert out["head"]["vars"][:3] == ["therapy", "therapyLabel", "strength"]

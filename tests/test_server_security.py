@@ -76,7 +76,7 @@ def test_query_command_without_token_names_the_variable(served, capsys, monkeypa
     monkeypatch.setenv("NETKG_SERVER_TOKEN", TOKEN)
     assert main(["query", str(ROOT / "queries/competency/indicated-for-case.rq"), "--endpoint", endpoint,
                  "--param", f"case={EXAMPLE_ID}", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["rows"]
+    assert json.loads(capsys.readouterr().out)["results"]["bindings"]
 
 
 @pytest.mark.parametrize("query", [

@@ -17,6 +17,13 @@ a ``VALUES`` block of properly serialized terms at the start of the ``WHERE``
 group for a remote endpoint.  Queries are checked before running: update
 operations and ``SERVICE`` (federation) are refused, and a time limit applies.
 The header reading, the binding and the read-only check are :mod:`netkg.sparql`.
+
+The common prefixes (``netkg:``, ``nkr:``, ``rdf:``, ``rdfs:``, ``owl:``, ``xsd:``, ``skos:``,
+``dcterms:``, ``prov:``, ...; :data:`netkg.sparql.SPARQL_PREFIXES`) are declared for a
+query that uses them without declaring them (:attr:`QueryFile.sparql`), and
+:func:`bound_query` gives the text a SPARQL client can send as it is, with the parameters
+bound.  :func:`unmatched_params` names the ``iri`` and ``case`` values the store does not
+hold (a misspelt class or case id answers with no rows, not with an error).
 """
 
 from __future__ import annotations
@@ -33,8 +40,8 @@ from netkg.cases.fields import CASE_ID_PATTERN
 from netkg.errors import InputError
 from netkg.paths import QUERY_ROOT
 from netkg.registry.store import DEFAULT_TIMEOUT_S, Store
-from netkg.sparql import TERM_TYPES, Param, Rows, Term, TermParser, bind_terms, check_read_only, parse_param, \
-    read_header
+from netkg.sparql import TERM_TYPES, Param, QuerySyntaxError, Rows, Term, TermParser, add_prefixes, bind_terms, \
+    check_read_only, inline_values, parse_param, read_header
 from netkg.vocabulary import case_iri
 
 
@@ -59,10 +66,26 @@ class QueryFile:
     description: str
     params: list[Param] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
+    #: The text that runs: ``text`` with the common prefixes it uses but does not declare.
+    sparql: str = ""
+    #: The number of the line :attr:`sparql` adds to ``text`` (0: none), to give error positions in the file.
+    added_line: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.sparql:
+            try:
+                self.sparql, self.added_line = add_prefixes(self.text)
+            except QuerySyntaxError as exc:
+                raise self.located(exc) from None
 
     @property
     def name(self) -> str:
         return self.path.stem
+
+    def located(self, error: QuerySyntaxError) -> InputError:
+        """``error`` (at a position in :attr:`sparql`) as an error naming this file and the line as written."""
+        line = error.line - 1 if self.added_line and error.line > self.added_line else error.line
+        return InputError(f"{self.path}: SPARQL syntax error at line {line}, column {error.column}: {error.detail}")
 
 
 def load_query(path: Union[str, Path]) -> QueryFile:
@@ -94,8 +117,51 @@ def run_query(query_file: Union[str, Path, QueryFile], store: Store, params: Opt
     """Run a named query with its parameters bound, read-only, within ``timeout`` seconds (None: no limit)."""
     query = query_file if isinstance(query_file, QueryFile) else load_query(query_file)
     terms = bind_params(query, dict(params or {}))
-    check_read_only(query.text)
-    return store.select(query.text, terms, timeout=timeout)
+    try:
+        check_read_only(query.sparql)
+        return store.select(query.sparql, terms, timeout=timeout)
+    except QuerySyntaxError as exc:
+        raise query.located(exc) from None
+
+
+def bound_query(query: QueryFile, params: Mapping[str, str]) -> str:
+    """The text of ``query`` with the common prefixes declared and ``params`` bound, for any SPARQL client.
+
+    The values are checked against the header and written as serialized RDF terms in a
+    ``VALUES`` block opening the ``WHERE`` group -- the binding netkg itself sends to a
+    remote endpoint -- so the text answers like ``netkg query`` and a value cannot add query text.
+    """
+    terms = bind_params(query, dict(params))
+    try:
+        check_read_only(query.sparql)
+    except QuerySyntaxError as exc:
+        raise query.located(exc) from None
+    return inline_values(query.sparql, terms) if terms else query.sparql
+
+
+_CASE_STORED = "ASK WHERE { GRAPH ?term { ?term ?p ?o } }"
+_TERM_USED = "ASK WHERE { { ?term ?p ?o } UNION { ?s ?p ?term } }"
+
+
+def unmatched_params(query: QueryFile, store: Store, params: Mapping[str, str],
+                     timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> list[str]:
+    """A warning for each ``case`` value that names no stored case and each ``iri`` value the store never uses.
+
+    Checked by a bound ASK per parameter (the value is never written into the query text):
+    an ``iri`` must occur as the subject or object of a triple, a ``case`` must have its graph.
+    """
+    terms = bind_params(query, dict(params))
+    kinds = {p.name: p.type for p in query.params}
+    warnings = []
+    for name, term in sorted(terms.items()):
+        if kinds[name] == "case":
+            if store.select(_CASE_STORED, {"term": term}, timeout=timeout).boolean is False:
+                warnings.append(f"parameter '{name}': no stored case has the id {params[name]!r}")
+        elif kinds[name] == "iri":
+            if store.select(_TERM_USED, {"term": term}, timeout=timeout).boolean is False:
+                warnings.append(f"parameter '{name}': {params[name]} ({term.value}) does not occur in "
+                                f"{store.describe()}; is it misspelt?")
+    return warnings
 
 
 # ---------------------------------------------------------------------------------------------

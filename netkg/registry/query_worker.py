@@ -14,6 +14,7 @@ script.  Requests and answers are pickled over the worker's stdin and stdout
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ from typing import Any, Callable, Mapping, Optional
 import pyoxigraph as ox
 
 from netkg.errors import EnvironmentProblem, InputError
-from netkg.sparql import Rows, plain
+from netkg.sparql import QuerySyntaxError, Rows, ask_rows, json_term, plain
 
 
 def evaluate(store: ox.Store, query: str, substitutions: Optional[Mapping[str, Any]], where: str,
@@ -36,22 +37,37 @@ def evaluate(store: ox.Store, query: str, substitutions: Optional[Mapping[str, A
     try:
         answer = store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
         if isinstance(answer, ox.QueryBoolean):
-            return Rows(["ask"], [{"ask": "true" if bool(answer) else "false"}])
+            return ask_rows(bool(answer))
         if not isinstance(answer, ox.QuerySolutions):
             raise InputError("only SELECT and ASK queries are supported (this is a CONSTRUCT/DESCRIBE query)")
         variables = [v.value for v in answer.variables]
-        rows = []
+        rows, terms = [], []
         for solution in answer:
             if cancelled():
                 break
-            rows.append({v: plain(solution[v]) for v in variables})
-        return Rows(variables, rows)
+            values = {v: solution[v] for v in variables}
+            rows.append({v: plain(t) for v, t in values.items()})
+            terms.append({v: json_term(t) for v, t in values.items() if t is not None})
+        return Rows(variables, rows, terms)
     except SyntaxError as exc:
-        raise InputError(f"the query is not valid SPARQL: {exc}") from None
+        raise _syntax_error(str(exc)) from None
     except OSError as exc:
         raise EnvironmentProblem(f"{where}: {exc}") from None
     except (RuntimeError, ValueError) as exc:  # e.g. a bound variable that is not projected
         raise InputError(f"the query cannot be run: {exc}") from None
+
+
+def _syntax_error(message: str) -> InputError:
+    """oxigraph's parse error (``error at L:C: expected one of <the grammar>``), shortened, with its position."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if match is None:
+        return InputError(f"the query is not valid SPARQL: {' '.join(message.split())[:200]}")
+    detail = " ".join(match.group(3).split())
+    if len(detail) > 120:
+        detail = detail[:117] + "..."
+    error = QuerySyntaxError(int(match.group(1)), int(match.group(2)), detail)
+    error.args = (f"the query is not valid SPARQL: {error}",)
+    return error
 
 
 class QueryWorker:

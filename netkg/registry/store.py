@@ -35,7 +35,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from netkg import __version__
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.registry.query_worker import QueryWorker, evaluate
-from netkg.sparql import Rows, Term, check_read_only, inline_values
+from netkg.sparql import Rows, Term, ask_rows, check_read_only, inline_values
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
 
 DEFAULT_TIMEOUT_S = 60.0
@@ -405,21 +405,24 @@ def _rows_from_json(data: Any, where: str) -> Rows:
     if not isinstance(data, dict):
         raise EnvironmentProblem(f"{where} did not answer with SPARQL JSON results")
     if "boolean" in data:
-        return Rows(["ask"], [{"ask": "true" if data["boolean"] else "false"}])
+        return ask_rows(bool(data["boolean"]))
     variables = list(data.get("head", {}).get("vars", []))
-    rows = []
+    rows, terms = [], []
     for binding in data.get("results", {}).get("bindings", []):
         row: dict[str, Optional[str]] = {}
+        bound: dict[str, dict[str, str]] = {}
         for v in variables:
             b = binding.get(v)
             if b is None:
                 row[v] = None
-            elif b.get("type") == "bnode":
-                row[v] = f"_:{b['value']}"
-            else:
-                row[v] = b["value"]
+                continue
+            kind = "literal" if b.get("type") == "typed-literal" else b.get("type")  # the older SPARQL JSON form
+            bound[v] = {"type": kind, "value": b["value"],
+                        **{k: b[k] for k in ("datatype", "xml:lang") if k in b and kind == "literal"}}
+            row[v] = f"_:{b['value']}" if kind == "bnode" else b["value"]
         rows.append(row)
-    return Rows(variables, rows)
+        terms.append(bound)
+    return Rows(variables, rows, terms)
 
 
 def open_store(path: Optional[Union[str, Path]] = None, endpoint: Optional[str] = None,
