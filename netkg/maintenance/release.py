@@ -10,7 +10,10 @@ are not canonical.  A single ontology file is still formatted as one canonical f
 A release is the merged modules stamped with a dated version IRI
 ``https://w3id.org/netkg/releases/<date>/netkg.owl`` and ``owl:versionInfo
 "<date>"``, written as RDF/XML (``netkg.owl``, readable by owlready2,
-Protégé and ROBOT) and Turtle (``netkg.ttl``).
+Protégé and ROBOT) and Turtle (``netkg.ttl``).  Releases are reproducible: the same
+modules and date give byte-identical files, because the RDF/XML is written from a graph
+whose triples are in a fixed order and whose blank nodes are named by their content
+(:func:`stable_blank_nodes`); the Turtle is the canonical text.
 
 Deprecation: a term is never deleted.  Mark it ``owl:deprecated true``,
 prefix its label with ``obsolete ``, and name its successor with
@@ -21,12 +24,14 @@ fails while any live axiom still points at it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from netkg.errors import InputError
 from netkg.knowledge.canonical import CANONICAL_FORMAT, canonical_text
@@ -39,7 +44,7 @@ RELEASE_BASE = "https://w3id.org/netkg/releases/"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 __all__ = ["CANONICAL_FORMAT", "Release", "canonical_text", "format_file", "is_canonical", "make_release",
-           "noncanonical_files", "parse", "release_version_iri", "stamp"]
+           "noncanonical_files", "parse", "release_version_iri", "stable_blank_nodes", "stamp"]
 
 
 def parse(path: Path) -> Graph:
@@ -122,6 +127,57 @@ def stamp(graph: Graph, date: str) -> Graph:
     return graph
 
 
+def stable_blank_nodes(graph: Graph) -> Graph:
+    """A copy of ``graph`` with blank nodes named by their content and triples added in sorted order.
+
+    A blank node's name is the hash of what it holds (its predicates and objects, the objects'
+    blank nodes by their own content) and of what points at it (the predicates, and the subjects
+    by their names), so two runs over the same triples give the same names; nodes alike in all of
+    that can be swapped without changing the graph and are numbered in turn.  The copy is kept in rdflib's ``SimpleMemory``
+    store, which gives the triples back in the order they were added, so it serialises to the
+    same bytes every time.
+    """
+    content: dict[BNode, str] = {}
+
+    def digest(node: Node, visiting: frozenset[BNode] = frozenset()) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        if node in content:
+            return content[node]
+        if node in visiting:
+            return "_:cycle"
+        inner = visiting | {node}
+        parts = sorted(f"{p.n3()} {digest(o, inner)}" for p, o in graph.predicate_objects(node))
+        content[node] = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+        return content[node]
+
+    names: dict[BNode, BNode] = {}
+    taken: dict[str, int] = {}
+
+    def name(node: Node, visiting: frozenset[BNode] = frozenset()) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        if node in names:
+            return str(names[node])
+        inner = visiting | {node}
+        referrers = sorted(f"{name(s, inner) if s not in inner else '_:cycle'} {p.n3()}"
+                           for s, p in graph.subject_predicates(node))
+        key = hashlib.sha256((digest(node) + "\n" + "\n".join(referrers)).encode("utf-8")).hexdigest()[:20]
+        count = taken[key] = taken.get(key, 0) + 1
+        names[node] = BNode(f"b{key}" + (f"n{count}" if count > 1 else ""))
+        return str(names[node])
+
+    for node in sorted({n for triple in graph for n in (triple[0], triple[2]) if isinstance(n, BNode)}, key=digest):
+        name(node)
+    out = Graph(store="SimpleMemory")  # it yields triples in the order they were added
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace, override=True, replace=True)
+    triples = ((names.get(s, s), p, names.get(o, o)) for s, p, o in graph)  # type: ignore[arg-type]
+    for triple in sorted(triples, key=lambda t: tuple(term.n3() for term in t)):
+        out.add(triple)
+    return out
+
+
 def make_release(date: Optional[str] = None, out: Path = Path("release"), source: Optional[Path] = None) -> Release:
     """Write ``netkg.owl`` and ``netkg.ttl`` for ``date`` (default: today, UTC) into ``out``."""
     date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
@@ -135,6 +191,6 @@ def make_release(date: Optional[str] = None, out: Path = Path("release"), source
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     owl_file, ttl_file = out / "netkg.owl", out / "netkg.ttl"
-    graph.serialize(owl_file, format="xml", encoding="utf-8")
+    stable_blank_nodes(graph).serialize(owl_file, format="xml", encoding="utf-8")
     ttl_file.write_text(canonical_text(graph), encoding="utf-8")
     return Release(date, str(release_version_iri(date)), [owl_file, ttl_file])
