@@ -28,8 +28,9 @@ from typing import Optional
 from netkg.errors import EnvironmentProblem, InputError
 
 NAME = "serve"
-HELP = ("Serve a store read-only as a SPARQL endpoint (/query) on 127.0.0.1, with an optional access token "
-        "(needs the 'server' extra: pip install 'netkg[server]').")
+HELP = ("Serve a store read-only as a SPARQL 1.1 endpoint (/query) on 127.0.0.1, with an optional access token; "
+        "any SPARQL client (SPARQLWrapper, curl, a query editor) can use it.")
+REINSTALL = "reinstall netkg with its dependencies (in a source checkout: bash scripts/setup.sh)"
 TOKEN_VARIABLE = "NETKG_SERVER_TOKEN"
 MIN_TOKEN_LENGTH = 16
 
@@ -81,7 +82,7 @@ def oxigraph_binary() -> str:
         return str(local)
     found = shutil.which("oxigraph")
     if not found:
-        raise EnvironmentProblem("the oxigraph server is not installed; install it with: pip install 'netkg[server]'")
+        raise EnvironmentProblem(f"the oxigraph server program (from the 'oxigraph' package) is not installed; {REINSTALL}")
     return found
 
 
@@ -169,11 +170,11 @@ def run(args: argparse.Namespace) -> int:
     token = read_token(args.token_file)
     _check_arguments(args, token)
     try:
-        import uvicorn  # optional: the 'server' extra
+        import uvicorn
 
         from netkg.registry.server import GateSettings, make_app
-    except ImportError:
-        raise EnvironmentProblem("the SPARQL server needs the 'server' extra: pip install 'netkg[server]'") from None
+    except ImportError as exc:
+        raise EnvironmentProblem(f"the SPARQL server needs {exc.name or 'uvicorn and starlette'}; {REINSTALL}") from None
 
     def _stop(signum, frame):  # SIGTERM to netkg stops the oxigraph server too
         raise KeyboardInterrupt
