@@ -4,14 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v java >/dev/null 2>&1; then
+if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "netkg setup: installing a Java runtime for the HermiT reasoner (default-jre-headless)" >&2
+    echo "netkg setup: installing a Java development kit for HermiT and the OWL API checks (default-jdk-headless)" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null
   else
-    echo "netkg setup: no Java runtime found. HermiT (the reference reasoner) needs Java 11 or newer;" >&2
-    echo "  install one (Debian/Ubuntu: sudo apt-get install default-jre-headless) or use --engine fast." >&2
+    echo "netkg setup: no Java development kit found. HermiT (the reference reasoner) needs Java 11 or newer," >&2
+    echo "  and netkg check compiles a small OWL API tool with javac;" >&2
+    echo "  install one (Debian/Ubuntu: sudo apt-get install default-jdk-headless) or use --engine fast." >&2
   fi
 fi
 

@@ -1,7 +1,7 @@
 """The reference path: HermiT, through owlready2.
 
-:func:`ontology_coherence` asks HermiT whether the knowledge alone is consistent and
-which of its named classes are unsatisfiable (the coherence check of ``netkg check``).
+The coherence of the knowledge alone (``netkg check``) is asked of HermiT through the OWL API,
+which also explains it (:mod:`netkg.reasoning.owltools`); the Java settings here serve both.
 
 Each call of :class:`HermitReasoner` classifies a chunk of cases in a fresh owlready2 world holding the
 knowledge and the chunk's individuals.  Cases share nothing but the
@@ -125,32 +125,6 @@ class Coherence(NamedTuple):
 
     consistent: bool
     unsatisfiable: list[URIRef]  # named classes equivalent to owl:Nothing, sorted (none when inconsistent)
-
-
-def ontology_coherence(knowledge: Knowledge) -> Coherence:
-    """Whether ``knowledge`` is consistent and which named classes are unsatisfiable, by HermiT.
-
-    Java, its memory and the time limit come from ``NETKG_JAVA``, ``NETKG_JAVA_MEMORY`` and
-    ``NETKG_HERMIT_TIMEOUT``, as for classifying cases.  A Java that exits without HermiT's
-    output, a failed run or the time limit is a :class:`ReasonerUnavailable`, never an answer.
-    """
-    owlready2.JAVA_EXE = java_executable()
-    owlready2.reasoning.JAVA_MEMORY = java_memory_mb()
-    timeout_s = hermit_timeout_s()
-    world = World()
-    try:
-        world.get_ontology(knowledge.ntriples_file().as_uri()).load(format="ntriples")
-        if not run_hermit(world, timeout_s).strip():
-            raise ReasonerUnavailable(f"HermiT gave no result: the Java runtime at {owlready2.JAVA_EXE} exited "
-                                      "without HermiT's output; check NETKG_JAVA and the Java installation")
-        return Coherence(True, sorted(URIRef(c.iri) for c in world.inconsistent_classes()
-                                      if hasattr(c, "iri") and not c.iri.endswith("#Nothing")))
-    except OwlReadyInconsistentOntologyError:
-        return Coherence(False, [])
-    except (OwlReadyJavaError, OSError) as exc:
-        raise _hermit_failed(str(exc)) from None
-    finally:
-        world.close()
 
 
 def _hermit_failed(message: str) -> ReasonerUnavailable:

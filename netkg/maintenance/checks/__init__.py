@@ -1,6 +1,6 @@
 """Quality checks of the ontology, as plug-ins with one report model (see :mod:`.base`).
 
-Checks are registered by the modules of this package (``lint``, ``coherence``,
+Checks are registered by the modules of this package (``lint``, ``coherence``, ``profile``,
 ``structure``) and one is made of every ``queries/qc/*-violation.rq`` file
 (``queries``); :func:`run_checks` runs them all and applies the per-entity
 exemptions: an entity annotated ``netkg:exemptFrom "<check-id>"`` is never
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from netkg.maintenance.checks import coherence, lint, queries, structure  # noqa: F401  (they register their checks)
+from netkg.maintenance.checks import coherence, lint, profile, queries, structure  # noqa: F401  (they register)
 from netkg.maintenance.checks.base import QC_QUERIES, REGISTRY, SEVERITIES, Check, CheckContext, CheckReport, \
     Finding, exemptions
 
