@@ -13,7 +13,8 @@ A release is the merged modules stamped with a dated version IRI
 Protégé and ROBOT) and Turtle (``netkg.ttl``).  Releases are reproducible: the same
 modules and date give byte-identical files, because the RDF/XML is written from a graph
 whose triples are in a fixed order and whose blank nodes are named by their content
-(:func:`stable_blank_nodes`); the Turtle is the canonical text.
+(:func:`stable_blank_nodes`); the Turtle is the canonical text, its prefixes written in the ``@prefix``
+form the OWL API reads.
 
 Deprecation: a term is never deleted.  Mark it ``owl:deprecated true``,
 prefix its label with ``obsolete ``, and name its successor with
@@ -178,6 +179,21 @@ def stable_blank_nodes(graph: Graph) -> Graph:
     return out
 
 
+def turtle_1_0_prefixes(text: str) -> str:
+    """``text`` with its leading ``PREFIX p: <iri>`` lines written ``@prefix p: <iri> .``.
+
+    The canonical Turtle declares prefixes in the SPARQL style of Turtle 1.1; the OWL API
+    (Protégé, ROBOT) reads only the ``@prefix`` form, so the released Turtle uses it.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.startswith(("PREFIX ", "BASE ")):
+            break
+        keyword, rest = line.split(" ", 1)
+        lines[i] = f"@{keyword.lower()} {rest.strip()} ."
+    return "\n".join(lines)
+
+
 def make_release(date: Optional[str] = None, out: Path = Path("release"), source: Optional[Path] = None) -> Release:
     """Write ``netkg.owl`` and ``netkg.ttl`` for ``date`` (default: today, UTC) into ``out``."""
     date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
@@ -192,5 +208,5 @@ def make_release(date: Optional[str] = None, out: Path = Path("release"), source
     out.mkdir(parents=True, exist_ok=True)
     owl_file, ttl_file = out / "netkg.owl", out / "netkg.ttl"
     stable_blank_nodes(graph).serialize(owl_file, format="xml", encoding="utf-8")
-    ttl_file.write_text(canonical_text(graph), encoding="utf-8")
+    ttl_file.write_text(turtle_1_0_prefixes(canonical_text(graph)), encoding="utf-8")
     return Release(date, str(release_version_iri(date)), [owl_file, ttl_file])
