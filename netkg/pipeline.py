@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
 from netkg.cases.conversion import to_facts
-from netkg.cases.reader import load_case, validate_case
+from netkg.cases.reader import validate_case
 from netkg.cases.record import CaseInputError, CaseRecord
 from netkg.cases.facts import CaseFacts
+from netkg.fhir.files import read_case_file
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, Classification, make_reasoner
 from netkg.report.model import Report, build_report
@@ -42,7 +43,7 @@ class Reasoned:
 
 
 def as_record(case: Union[CaseRecord, dict[str, Any], str, Path]) -> CaseRecord:
-    """Accept a record, a parsed dict, or a path to a case file."""
+    """Accept a record, a parsed dict, or a path to a case file or FHIR R4 Bundle file."""
     if isinstance(case, CaseRecord):
         return case
     if isinstance(case, dict):
@@ -50,7 +51,7 @@ def as_record(case: Union[CaseRecord, dict[str, Any], str, Path]) -> CaseRecord:
         if result.record is None:
             raise CaseInputError(list(result.errors))
         return result.record
-    return load_case(case)
+    return read_case_file(case)[0]
 
 
 def reason_records(records: Iterable[CaseRecord], engine: str = DEFAULT_ENGINE,

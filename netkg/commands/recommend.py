@@ -6,16 +6,16 @@ import argparse
 import sys
 
 from netkg import pipeline
-from netkg.cases.reader import load_case
+from netkg.fhir.files import read_case_file
 from netkg.reasoning import DEFAULT_ENGINE, ENGINES
 from netkg.report.writers import to_json, to_text, to_turtle
 
 NAME = "recommend"
-HELP = "Reason over one case file (JSON or YAML) and print its recommendation report."
+HELP = "Reason over one case file (JSON or YAML) or FHIR R4 Bundle (JSON) and print its recommendation report."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("case", help="case file (.json, .yaml); see docs/case-format.md")
+    parser.add_argument("case", help="case file (.json, .yaml; docs/case-format.md) or FHIR R4 Bundle (.json; docs/fhir.md)")
     parser.add_argument("--format", choices=("table", "json", "ttl"), default="table",
                         help="table (default), json (docs/report-format.md) or ttl (the case with inferred triples)")
     parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
@@ -25,7 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    record = load_case(args.case)
+    record, note = read_case_file(args.case)
+    if note:
+        print(f"netkg: note: {note}", file=sys.stderr)
     k = pipeline.knowledge(args.ontology)
     reasoned = pipeline.reason_records([record], args.engine, k)[0]
     if args.format == "json":
