@@ -10,8 +10,6 @@ from netkg.cases.record import CaseError, CaseInputError, CaseRecord
 # The case reader's bounded file reading (size limit, no devices or pipes) and strict JSON parsing
 # (decimal numbers only, duplicate keys refused): a Bundle file is read within the same bounds as a case file.
 from netkg.cases.reader import _parse_json, _parse_problem, _read_text  # noqa: PLC2701
-from netkg.fhir.bundle import is_bundle
-from netkg.fhir.to_case import map_bundle
 
 
 def read_case_file(path: str | Path) -> tuple[CaseRecord, Optional[str]]:
@@ -27,7 +25,10 @@ def read_case_file(path: str | Path) -> tuple[CaseRecord, Optional[str]]:
             data = _parse_json(text)
         except (ValueError, RecursionError) as exc:
             raise CaseInputError([CaseError(str(file), None, "(file)", f"malformed JSON: {_parse_problem(exc)}")]) from None
-        if is_bundle(data):
+        if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+            # fhir.resources costs about 0.28 s to import: only when a Bundle is read (docs/architecture.md, rule 5)
+            from netkg.fhir.to_case import map_bundle
+
             mapped = map_bundle(data, source=str(file))
             return mapped.record, mapped.note()
     return load_case(file), None
