@@ -247,11 +247,20 @@ def _read_file(file: Path) -> Iterator[CaseResult]:
     if suffix in JSON_LINES_SUFFIXES:
         yield from _read_lines(text, source)
         return
-    kind = "JSON" if suffix == ".json" else "YAML"
+    items = parse_case_text(text, source, suffix)
+    for n, item in enumerate(items):
+        yield validate_case(item, source if len(items) == 1 else f"{source}[{n}]")
+
+
+def parse_case_text(text: str, source: str, suffix: str) -> list[Any]:
+    """The cases (not yet validated) of a JSON (``suffix`` .json) or YAML text: a file's, or an upload's.
+
+    The same bounds and messages as for a file; raises :class:`CaseInputError` when the text cannot be parsed."""
+    kind = "JSON" if suffix.lower() == ".json" else "YAML"
     if not text.strip():
         raise _file_error(source, f"empty file; expected one case (a {kind} mapping of fields) or a list of cases")
     try:
-        data = _parse_json(text) if suffix == ".json" else _load_yaml(text)
+        data = _parse_json(text) if kind == "JSON" else _load_yaml(text)
     except _TooManyValues:
         raise _file_error(source, f"more than {MAX_YAML_VALUES:,} values (an alias counts as often as it is used); "
                                   "split the file or use JSON Lines") from None
@@ -263,8 +272,7 @@ def _read_file(file: Path) -> Iterator[CaseResult]:
     if len(items) > MAX_CASES_PER_FILE:
         raise _file_error(source, f"more than {MAX_CASES_PER_FILE:,} cases in one {kind} file; "
                                   "split it or use JSON Lines (one case per line)")
-    for n, item in enumerate(items):
-        yield validate_case(item, source if len(items) == 1 else f"{source}[{n}]")
+    return items
 
 
 def _read_lines(text: str, source: str) -> Iterator[CaseResult]:
