@@ -204,7 +204,7 @@ def _file_error(source: str, message: str) -> CaseInputError:
     return CaseInputError([CaseError(source, None, "(file)", message)])
 
 
-def _read_text(file: Path) -> str:
+def read_bounded_text(file: Path) -> str:
     """The text of a regular file of at most ``MAX_FILE_BYTES`` (a leading byte order mark dropped).
 
     Opened without blocking and checked on the open descriptor, so a FIFO, a
@@ -242,7 +242,7 @@ def _read_text(file: Path) -> str:
 
 def _read_file(file: Path) -> Iterator[CaseResult]:
     source = str(file)
-    text = _read_text(file)
+    text = read_bounded_text(file)
     suffix = file.suffix.lower()
     if suffix in JSON_LINES_SUFFIXES:
         yield from _read_lines(text, source)
