@@ -1,29 +1,29 @@
 #!/usr/bin/env bash
-# Set up netkg on a fresh machine: Java for HermiT (when missing and we may install it),
-# a virtual environment in .venv, and the package (with test extras when asked: `setup.sh test`).
+# Set up netkg on a fresh machine: the system programs it uses (when missing and we may install them
+# with apt as root), a virtual environment in .venv, and the package (with the test extras: `setup.sh test`).
+#
+#   Java development kit  HermiT (the reference reasoner) and the OWL API checks of `netkg check`
+#   Graphviz              `netkg graph` and the notebooks' decision graph
+#   Chromium + driver     the browser test of `netkg web` (test set-up only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "netkg setup: installing a Java development kit for HermiT and the OWL API checks (default-jdk-headless)" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null
-  else
-    echo "netkg setup: no Java development kit found. HermiT (the reference reasoner) needs Java 11 or newer," >&2
-    echo "  and netkg check compiles a small OWL API tool with javac;" >&2
-    echo "  install one (Debian/Ubuntu: sudo apt-get install default-jdk-headless) or use --engine fast." >&2
-  fi
-fi
+missing=()
+if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then missing+=(default-jdk-headless); fi
+if ! command -v dot >/dev/null 2>&1; then missing+=(graphviz); fi
+if [ "${1:-}" = "test" ] && ! [ -x /usr/bin/chromedriver ]; then missing+=(chromium chromium-driver); fi
 
-if ! command -v dot >/dev/null 2>&1; then
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "netkg setup: installing Graphviz for drawing the decision graph (graphviz)" >&2
+    echo "netkg setup: installing ${missing[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "netkg setup: Graphviz's dot program not found; 'netkg graph' will write .dot source only" >&2
-    echo "  (Debian/Ubuntu: sudo apt-get install graphviz)." >&2
+    echo "netkg setup: not installed, and not installable here without root and apt: ${missing[*]}" >&2
+    echo "  default-jdk-headless: HermiT needs Java 11 or newer and netkg check compiles a small OWL API tool;" >&2
+    echo "    without it use --engine fast (the default) and netkg check --no-reasoner." >&2
+    echo "  graphviz: without it netkg graph writes the .dot source only." >&2
+    echo "  chromium chromium-driver: without them the browser test of netkg web is skipped." >&2
   fi
 fi
 
@@ -33,11 +33,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "${1:-}" = "test" ]; then
-  if ! [ -x /usr/bin/chromedriver ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "netkg setup: installing Chromium and its driver for the browser test of netkg web (chromium chromium-driver)" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
-  fi
   .venv/bin/python -m pip install -q -e '.[test]'
 else
   .venv/bin/python -m pip install -q -e .
