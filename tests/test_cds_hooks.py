@@ -238,3 +238,15 @@ def test_the_card_schema_refuses_what_the_specification_refuses() -> None:
     ]
     for card in bad:
         assert not validator.is_valid(card), card
+
+
+def test_netkg_web_serves_the_service_and_its_card_links_open(knowledge) -> None:
+    from netkg.web.app import WebSettings, make_app
+
+    web = TestClient(make_app(WebSettings(), knowledge=knowledge))
+    assert web.get("/cds-services").json()["services"][0]["id"] == "netkg-patient-view"
+    cards = web.post(SERVICE, json=hook_request(NEC_BUNDLE, [_octreotide_order("seed1-nec-sigmoid-liver")])).json()["cards"]
+    links = [link["url"] for card in cards for link in card.get("links", [])]
+    assert "http://testserver/knowledge/statements/K014" in links
+    page = web.get("/knowledge/statements/K014")
+    assert page.status_code == 200 and "K014" in page.text

@@ -27,10 +27,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from netkg.knowledge.ontology import Knowledge
 from netkg.pipeline import knowledge as load_knowledge
 from netkg.reasoning import DEFAULT_ENGINE
+from netkg.cds_hooks import routes as cds_hooks
 from netkg.web import case_pages, cohort_pages, knowledge_pages
 from netkg.web.pages import HERE, not_found, templates
 
-ROUTE_MODULES = (case_pages, knowledge_pages, cohort_pages)
+ROUTE_MODULES = (case_pages, knowledge_pages, cohort_pages, cds_hooks)  # cds_hooks: the CDS Hooks 2.0 service
 SECURITY_HEADERS = {
     b"content-security-policy": b"default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
                                 b"form-action 'self'; frame-ancestors 'none'",
