@@ -16,13 +16,17 @@
   :class:`~netkg.reasoning.reference.ReasonerUnavailable`: it is checked before
   anything is written, and a failure later stops the batch with every case
   graph written so far complete.
+* A case graph holds the facts, the grade, the report and its identity, not the
+  closure axioms nor the other inferred classes (:mod:`netkg.registry.layout`).
+  Stored graphs of an older layout are brought up to date before the batch
+  starts; a layout this netkg does not know is refused.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -33,7 +37,9 @@ from netkg.cases.reader import read_cases, validate_case
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
+from netkg.errors import EnvironmentProblem
 from netkg.reasoning.reference import ReasonerUnavailable
+from netkg.registry.layout import GRAPH_LAYOUT, compact_triples, layout_triple, upgraded_quads
 from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,
                              replacement_reasons, revision_triples)
 from netkg.registry.store import EmbeddedStore, StoredIdentity, graph_to_nquads
@@ -51,6 +57,7 @@ class BatchSummary:
     skipped: int = 0  # stored with the same case digest, knowledge version and engine
     #: replaced reports by their first reason in :data:`netkg.registry.revisions.REASONS` order
     replaced: dict[str, int] = field(default_factory=dict)
+    upgraded: int = 0  # stored graphs brought to the current layout (netkg.registry.layout), report unchanged
     invalid: list[CaseError] = field(default_factory=list)
     knowledge_version: str = ""
     engine: str = ""
@@ -88,15 +95,16 @@ def _init_worker(ontology: Optional[str], engine: str) -> None:
 
 
 def case_graphs(records: list[CaseRecord], knowledge: Knowledge, engine: str) -> list[ReasonedGraph]:
-    """The graph of each record: facts, inferred types, report, and where the report comes from."""
+    """The graph of each record: facts, grade, report, and where the report comes from (:mod:`netkg.registry.layout`)."""
     out = []
     reasoned = pipeline.reason_records(records, engine, knowledge)
     reasoned_at = now()
     for r in reasoned:
         case = case_iri(r.record.id)
         record_json = canonical_json(r.record)
-        triples = list(r.report.triples(r.facts, r.classification))
+        triples = list(compact_triples(r.report.triples(r.facts, r.classification), r.facts))
         triples += identity_triples(case, record_json, case_digest(r.record), reasoned_at)
+        triples.append(layout_triple(case))
         findings = {(f.category, f.therapy) for f in r.report.findings}
         out.append(ReasonedGraph(r.record.id, graph_to_nquads(triples, str(case)), findings, record_json, reasoned_at))
     return out
@@ -141,15 +149,37 @@ def summary_line(summary: BatchSummary) -> str:
     replaced = sum(summary.replaced.values())
     by_reason = ", ".join(f"{summary.replaced.get(reason, 0)} {label}" for reason, label in
                           (("case", "changed case"), ("knowledge", "new knowledge"), ("engine", "other engine")))
+    upgraded = (f"; {summary.upgraded} stored graph(s) rewritten in store layout {GRAPH_LAYOUT}"
+                if summary.upgraded else "")
     return (f"{summary.read} case(s) read: {summary.new} reasoned new, {replaced} replaced ({by_reason}), "
             f"{summary.skipped} unchanged (knowledge {summary.knowledge_version}, engine {summary.engine}), "
-            f"{len(summary.invalid)} invalid")
+            f"{len(summary.invalid)} invalid{upgraded}")
 
 
 def ensure_ontology(store: EmbeddedStore, knowledge: Knowledge) -> None:
     """Load the ontology into its named graph unless this exact version is there already."""
     if store.ontology_version() != knowledge.version:
         store.load_ontology(knowledge)
+
+
+def upgrade_layout(store: EmbeddedStore, identities: dict[str, StoredIdentity]) -> int:
+    """Bring every stored case graph to :data:`GRAPH_LAYOUT`, one transaction per case; returns how many changed.
+
+    A graph of layout 1 (no layout recorded) is rewritten without reasoning (report, identity and
+    revisions unchanged).  A layout this netkg does not know (written by a newer netkg) is refused
+    before anything is written, so a store never mixes layouts.
+    """
+    unknown = sorted({i.layout for i in identities.values() if i.layout not in (None, GRAPH_LAYOUT)})
+    if unknown:
+        raise EnvironmentProblem(f"{store.describe()} holds case graphs in store layout {', '.join(unknown)}, which this "
+                                 f"netkg ({GRAPH_LAYOUT}) does not know: use the netkg that wrote it, or a new store")
+    upgraded = 0
+    for case, identity in identities.items():
+        if identity.layout is None:
+            store.replace_graph(case, upgraded_quads(case, store.graph_quads(case)))
+            identities[case] = replace(identity, layout=GRAPH_LAYOUT)
+            upgraded += 1
+    return upgraded
 
 
 def reason_into_store(
@@ -169,8 +199,9 @@ def reason_into_store(
     knowledge = pipeline.knowledge(ontology)
     make_reasoner(knowledge, engine)  # the engine can run (Java found) before anything is written
     summary = BatchSummary(knowledge_version=knowledge.version, engine=engine)
-    ensure_ontology(store, knowledge)
     existing = store.case_identities()
+    summary.upgraded = upgrade_layout(store, existing)
+    ensure_ontology(store, knowledge)
     replacing: dict[str, list[str]] = {}  # case id -> why its stored report is replaced
 
     todo: list[CaseRecord] = []

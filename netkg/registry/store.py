@@ -49,6 +49,7 @@ class StoredIdentity:
     engine: Optional[str] = None
     digest: Optional[str] = None
     reasoned_at: Optional[str] = None
+    layout: Optional[str] = None  # what the graph holds (netkg.registry.layout); None: layout 1, not recorded
 
 
 class QueryTimeout(InputError):
@@ -198,10 +199,11 @@ class EmbeddedStore(Store):
         """What identifies the report of every stored case graph, keyed by case IRI.
 
         Read from the statements a case graph makes about its case (the graph name): its
-        knowledge version, engine, case digest and time of reasoning (see docs/registry-updates.md).
+        knowledge version, engine, case digest, time of reasoning (see docs/registry-updates.md)
+        and graph layout (:mod:`netkg.registry.layout`).
         """
         fields = {str(NKR.knowledgeVersion): "knowledge_version", str(NKR.engine): "engine",
-                  str(NKR.caseDigest): "digest", str(NKR.reasonedAt): "reasoned_at"}
+                  str(NKR.caseDigest): "digest", str(NKR.reasonedAt): "reasoned_at", str(NKR.graphLayout): "layout"}
         found: dict[str, dict[str, str]] = {}
         for predicate, name in fields.items():
             for quad in self._store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
