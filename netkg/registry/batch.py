@@ -96,8 +96,12 @@ def _init_worker(ontology: Optional[str], engine: str) -> None:
 
 def case_graphs(records: list[CaseRecord], knowledge: Knowledge, engine: str) -> list[ReasonedGraph]:
     """The graph of each record: facts, grade, report, and where the report comes from (:mod:`netkg.registry.layout`)."""
+    return reasoned_graphs(pipeline.reason_records(records, engine, knowledge))
+
+
+def reasoned_graphs(reasoned: list[pipeline.Reasoned]) -> list[ReasonedGraph]:
+    """The store graph of each case already reasoned (also what ``netkg reason --out`` writes: netkg.registry.export)."""
     out = []
-    reasoned = pipeline.reason_records(records, engine, knowledge)
     reasoned_at = now()
     for r in reasoned:
         case = case_iri(r.record.id)
