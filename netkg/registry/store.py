@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
+from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -350,12 +350,15 @@ class RemoteStore(Store):
     def _post(self, query: str, form: str, timeout: Optional[float]) -> Any:
         """The decoded JSON answer of the endpoint to ``query``, sent with SPARQLWrapper (HTTP POST).
 
-        The query form is set from netkg's own parse: SPARQLWrapper's guess reads words of
-        ``#`` comments (a header saying "added" made it send an update).
+        The query goes as the form field ``query`` (``application/x-www-form-urlencoded``), the
+        POST every SPARQL 1.1 server accepts: Virtuoso 7.2 never answers a query POSTed directly
+        as ``application/sparql-query``.  The query form is set from netkg's own parse:
+        SPARQLWrapper's guess reads words of ``#`` comments (a header saying "added" made it send
+        an update).
         """
         sparql = SPARQLWrapper(self.endpoint, agent=f"netkg/{__version__}")
         sparql.setMethod(POST)
-        sparql.setRequestMethod(POSTDIRECTLY)
+        sparql.setRequestMethod(URLENCODED)
         sparql.setReturnFormat(JSON)
         sparql.setQuery(query)
         sparql.queryType = form
