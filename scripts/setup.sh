@@ -12,6 +12,7 @@ missing=()
 if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then missing+=(default-jdk-headless); fi
 if ! command -v dot >/dev/null 2>&1; then missing+=(graphviz); fi
 if [ "${1:-}" = "test" ] && ! [ -x /usr/bin/chromedriver ]; then missing+=(chromium chromium-driver); fi
+if [ "${1:-}" = "test" ] && ! command -v virtuoso-t >/dev/null 2>&1; then missing+=(virtuoso-opensource); fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
@@ -24,6 +25,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "    without it use --engine fast (the default) and netkg check --no-reasoner." >&2
     echo "  graphviz: without it netkg graph writes the .dot source only." >&2
     echo "  chromium chromium-driver: without them the browser test of netkg web is skipped." >&2
+    echo "  virtuoso-opensource: without it the test of the query catalogue on Virtuoso is skipped." >&2
   fi
 fi
 
