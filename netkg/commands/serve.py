@@ -154,16 +154,22 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+def check_listening(host: str, port: int, token: Optional[str], opens: str, doc: str) -> None:
+    """Refuse a port outside 1-65535, and a non-loopback ``host`` without an access token (it would open
+    ``opens`` to other machines; ``doc`` says who may read what)."""
+    if not 1 <= port <= 65535:
+        raise InputError("--port must be between 1 and 65535")
+    if token is None and not is_loopback(host):
+        raise InputError(f"--host {host} would open {opens} to other machines without an access token; "
+                         f"set {TOKEN_VARIABLE} or --token-file (see {doc})")
+
+
 def _check_arguments(args: argparse.Namespace, token: Optional[str]) -> None:
     if not args.store.is_dir():
         raise InputError(f"--store: no such store directory: {args.store}")
-    if not 1 <= args.port <= 65535:
-        raise InputError("--port must be between 1 and 65535")
     if args.timeout <= 0:
         raise InputError("--timeout must be a positive number of seconds")
-    if token is None and not is_loopback(args.host):
-        raise InputError(f"--host {args.host} would open the registry to other machines without an access token; "
-                         f"set {TOKEN_VARIABLE} or --token-file (see docs/security.md)")
+    check_listening(args.host, args.port, token, "the registry", "docs/security.md")
 
 
 def run(args: argparse.Namespace) -> int:

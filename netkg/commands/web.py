@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from netkg.commands.serve import REINSTALL, TOKEN_VARIABLE, is_loopback, read_token
+from netkg.commands.serve import REINSTALL, TOKEN_VARIABLE, check_listening, read_token
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.reasoning import DEFAULT_ENGINE, ENGINES
 
@@ -35,13 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_arguments(args: argparse.Namespace, token: str | None) -> None:
-    if not 1 <= args.port <= 65535:
-        raise InputError("--port must be between 1 and 65535")
     if args.store is not None and not args.store.is_dir():
         raise InputError(f"--store: no such store directory: {args.store}")
-    if token is None and not is_loopback(args.host):
-        raise InputError(f"--host {args.host} would open the pages to other machines without an access token; "
-                         f"set {TOKEN_VARIABLE} or --token-file (see docs/web.md)")
+    check_listening(args.host, args.port, token, "the pages", "docs/web.md")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ import multiprocessing as mp
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, TypeVar, Union
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -46,6 +46,7 @@ from netkg.registry.store import EmbeddedStore, StoredIdentity, graph_to_nquads
 from netkg.vocabulary import case_iri
 
 DEFAULT_CHUNK = 250
+T = TypeVar("T")
 
 
 @dataclass
@@ -114,27 +115,34 @@ def reasoned_graphs(reasoned: list[pipeline.Reasoned]) -> list[ReasonedGraph]:
     return out
 
 
-def _reason_chunk(records: list[CaseRecord]) -> tuple[list[ReasonedGraph], list[tuple[str, str]]]:
-    """Reason a chunk; a case that fails alone is returned as ``(id, message)``.
+def run_isolated(records: list[CaseRecord], work: Callable[[list[CaseRecord]], list[T]]
+                 ) -> tuple[list[T], list[tuple[str, str]]]:
+    """``work`` on a chunk; if it fails, on each case alone, a case that fails returned as ``(id, message)``.
 
     A reasoner that cannot run fails every case alike: that is raised, not reported per case.
     """
-    k: Knowledge = _WORKER["knowledge"]  # type: ignore[assignment]
-    engine: str = _WORKER["engine"]  # type: ignore[assignment]
     try:
-        return case_graphs(records, k, engine), []
+        return work(records), []
     except ReasonerUnavailable:
         raise
     except Exception:  # isolate the failing case(s)
-        done, failed = [], []
+        done: list[T] = []
+        failed: list[tuple[str, str]] = []
         for record in records:
             try:
-                done.extend(case_graphs([record], k, engine))
+                done.extend(work([record]))
             except ReasonerUnavailable:
                 raise
             except Exception as exc:  # reported per case, the batch goes on
                 failed.append((record.id, f"{exc.__class__.__name__}: {exc}"))
         return done, failed
+
+
+def _reason_chunk(records: list[CaseRecord]) -> tuple[list[ReasonedGraph], list[tuple[str, str]]]:
+    """Reason a chunk in a worker (see :func:`run_isolated`)."""
+    k: Knowledge = _WORKER["knowledge"]  # type: ignore[assignment]
+    engine: str = _WORKER["engine"]  # type: ignore[assignment]
+    return run_isolated(records, lambda chunk: case_graphs(chunk, k, engine))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,8 +34,7 @@ from netkg.cases.reader import read_cases, validate_case
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import STRENGTH_NAMES, Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
-from netkg.reasoning.reference import ReasonerUnavailable
-from netkg.registry.batch import DEFAULT_CHUNK, BatchSummary, reasoned_graphs
+from netkg.registry.batch import DEFAULT_CHUNK, BatchSummary, reasoned_graphs, run_isolated
 from netkg.registry.store import graph_to_nquads
 from netkg.report.model import CATEGORIES, Report
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
@@ -148,20 +147,7 @@ def _init_worker(ontology: Optional[str], engine: str) -> None:
 def export_chunk(records: list[CaseRecord], knowledge: Knowledge, engine: str
                  ) -> tuple[list[ExportedCase], list[tuple[str, str]]]:
     """Export a chunk; a case that fails alone is returned as ``(id, message)``; an unavailable reasoner is raised."""
-    try:
-        return exported_cases(records, knowledge, engine), []
-    except ReasonerUnavailable:
-        raise
-    except Exception:  # isolate the failing case(s)
-        done, failed = [], []
-        for record in records:
-            try:
-                done.extend(exported_cases([record], knowledge, engine))
-            except ReasonerUnavailable:
-                raise
-            except Exception as exc:  # reported per case, the batch goes on
-                failed.append((record.id, f"{exc.__class__.__name__}: {exc}"))
-        return done, failed
+    return run_isolated(records, lambda chunk: exported_cases(chunk, knowledge, engine))
 
 
 def _export_chunk_in_worker(records: list[CaseRecord]) -> tuple[list[ExportedCase], list[tuple[str, str]]]:
