@@ -16,7 +16,7 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
@@ -165,8 +165,18 @@ def test_nec_never_gets_somatostatin_analog_targeted_or_first_line_liver_directe
     check_nec(report_of(case))
 
 
+UNGRADED_SYNDROME_UNCONTROLLED = {  # once offered octreotide above the label dose (K121) without a grade
+    "id": "a", "tumour": {"primary_site": "appendix", "differentiation": "well", "sstr_status": "negative",
+                          "functioning": True, "syndrome": "carcinoid_syndrome"},
+    "metastatic_sites": [], "disease_course": "progressive", "primary_resected": False, "primary_complications": [],
+    "treatment_history": [{"therapy": "octreotide", "intent": "syndrome_control", "outcome": "syndrome_uncontrolled"}],
+}
+
+
 @_settings("ungraded")
 @given(ungraded_cases())
+@example(UNGRADED_SYNDROME_UNCONTROLLED)
+@example({**UNGRADED_SYNDROME_UNCONTROLLED, "bowel_movements_per_day": 6})  # telotristat (K120)
 def test_case_without_grade_gets_only_workup(case: dict[str, Any]) -> None:
     report = report_of(case)
     check_ungraded(report)
