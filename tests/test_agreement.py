@@ -141,7 +141,11 @@ def _hermit(knowledge: Knowledge, cases: list[dict[str, Any]]) -> list[tuple[str
     batches = [cases[i:i + chunk] for i in range(0, len(cases), chunk)]
     if WORKERS <= 1:
         return [row for b in batches for row in _hermit_worker(b, chunk, ontology)]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+    # One chunk per worker process: every HermiT run starts from a fresh interpreter, as a single
+    # `netkg recommend --engine hermit` does. A 1,000-case run once disagreed on one case whose own chunk,
+    # re-run alone in a fresh process (several hash seeds), agreed with the fast path; what a worker carries
+    # from one chunk to the next is suspected and is being investigated.
+    with ProcessPoolExecutor(max_workers=WORKERS, max_tasks_per_child=1) as pool:
         return [row for rows in pool.map(_hermit_worker, batches, [chunk] * len(batches), [ontology] * len(batches)) for row in rows]
 
 
