@@ -23,9 +23,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from netkg.errors import EnvironmentProblem, InputError
+
+if TYPE_CHECKING:
+    import uvicorn
 
 NAME = "serve"
 HELP = ("Serve a store read-only as a SPARQL 1.1 endpoint (/query) on 127.0.0.1, with an optional access token; "
@@ -164,6 +167,21 @@ def check_listening(host: str, port: int, token: Optional[str], opens: str, doc:
                          f"set {TOKEN_VARIABLE} or --token-file (see {doc})")
 
 
+def asgi_server(app: object, host: str, port: int) -> "uvicorn.Server":
+    """uvicorn serving ``app`` on ``host:port``: no access log, no server header, proxy headers ignored."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                            proxy_headers=False, server_header=False)
+    return uvicorn.Server(config)
+
+
+def http_url(host: str, port: int, path: str = "/") -> str:
+    """The URL of ``path`` on ``host:port`` (an IPv6 address in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}{path}"
+
+
 def _check_arguments(args: argparse.Namespace, token: Optional[str]) -> None:
     if not args.store.is_dir():
         raise InputError(f"--store: no such store directory: {args.store}")
@@ -176,8 +194,6 @@ def run(args: argparse.Namespace) -> int:
     token = read_token(args.token_file)
     _check_arguments(args, token)
     try:
-        import uvicorn
-
         from netkg.registry.server import GateSettings, make_app
     except ImportError as exc:
         raise EnvironmentProblem(f"the SPARQL server needs {exc.name or 'uvicorn and starlette'}; {REINSTALL}") from None
@@ -189,12 +205,10 @@ def run(args: argparse.Namespace) -> int:
     oxigraph, upstream = start_oxigraph(args.store, args.timeout)
     try:
         app = make_app(GateSettings(upstream=upstream, token=token, timeout_s=float(args.timeout)))
-        config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                                proxy_headers=False, server_header=False)
-        shown = f"[{args.host}]" if ":" in args.host else args.host
+        server = asgi_server(app, args.host, args.port)
         print(f"SPARQL endpoint (read-only{', access token required' if token else ''}): "
-              f"http://{shown}:{args.port}/query  -- Ctrl-C to stop", file=sys.stderr)
-        uvicorn.Server(config).run()
+              f"{http_url(args.host, args.port, '/query')}  -- Ctrl-C to stop", file=sys.stderr)
+        server.run()
         return 0
     except KeyboardInterrupt:
         return 0

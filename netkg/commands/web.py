@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from netkg.commands.serve import REINSTALL, TOKEN_VARIABLE, check_listening, read_token
+from netkg.commands.serve import REINSTALL, TOKEN_VARIABLE, asgi_server, check_listening, http_url, read_token
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.reasoning import DEFAULT_ENGINE, ENGINES
 
@@ -44,19 +44,15 @@ def run(args: argparse.Namespace) -> int:
     token = read_token(args.token_file)
     _check_arguments(args, token)
     try:
-        import uvicorn
-
         from netkg.web.app import WebSettings, make_app
     except ImportError as exc:
         raise EnvironmentProblem(f"the web pages need {exc.name or 'starlette, uvicorn and jinja2'}; {REINSTALL}") from None
     app = make_app(WebSettings(knowledge_path=args.knowledge, engine=args.engine, store=args.store, token=token))
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                            proxy_headers=False, server_header=False)
-    shown = f"[{args.host}]" if ":" in args.host else args.host
+    server = asgi_server(app, args.host, args.port)
     cohort = " (cohort page: access token required)" if token and args.store else ""
-    print(f"netkg web: http://{shown}:{args.port}/{cohort}  -- Ctrl-C to stop", file=sys.stderr)
+    print(f"netkg web: {http_url(args.host, args.port)}{cohort}  -- Ctrl-C to stop", file=sys.stderr)
     try:
-        uvicorn.Server(config).run()
+        server.run()
     except KeyboardInterrupt:
         return 0
     except SystemExit:  # uvicorn exits when it cannot listen

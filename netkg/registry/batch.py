@@ -156,6 +156,25 @@ def _results(source: Union[str, Path, Iterable[Union[CaseResult, dict]]]) -> Ite
         yield item if isinstance(item, CaseResult) else validate_case(item, f"<input>[{n}]")
 
 
+def unique_records(source: Union[str, Path, Iterable[Union[CaseResult, dict]]], summary: BatchSummary,
+                   sources: dict[str, str]) -> Iterator[CaseRecord]:
+    """The valid cases of ``source``, each id once; invalid and repeated cases are counted in ``summary``.
+
+    ``sources`` collects where each case was read (case id -> file or position), for later messages.
+    """
+    for result in _results(source):
+        summary.read += 1
+        if result.record is None:
+            summary.invalid.extend(result.errors)
+            continue
+        rec = result.record
+        if rec.id in sources:
+            summary.invalid.append(CaseError(result.source, rec.id, "id", f"duplicate case id; first given in {sources[rec.id]}"))
+            continue
+        sources[rec.id] = result.source
+        yield rec
+
+
 def summary_line(summary: BatchSummary) -> str:
     """One line saying what a batch did: read, new, replaced (by reason), unchanged, invalid."""
     replaced = sum(summary.replaced.values())
@@ -217,17 +236,8 @@ def reason_into_store(
     replacing: dict[str, list[str]] = {}  # case id -> why its stored report is replaced
 
     todo: list[CaseRecord] = []
-    seen: dict[str, str] = {}
-    for result in _results(source):
-        summary.read += 1
-        if result.record is None:
-            summary.invalid.extend(result.errors)
-            continue
-        rec = result.record
-        if rec.id in seen:
-            summary.invalid.append(CaseError(result.source, rec.id, "id", f"duplicate case id; first given in {seen[rec.id]}"))
-            continue
-        seen[rec.id] = result.source
+    sources: dict[str, str] = {}
+    for rec in unique_records(source, summary, sources):
         stored = existing.get(str(case_iri(rec.id)))
         if stored is not None:
             reasons = replacement_reasons(stored, case_digest(rec), knowledge.version, engine)
@@ -240,7 +250,6 @@ def reason_into_store(
     chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
     n_workers = workers if workers and workers > 0 else (os.cpu_count() or 1)
     parallel = engine == "fast" and n_workers > 1 and len(chunks) > 1
-    sources = seen
 
     def write(done: list[ReasonedGraph], failed: list[tuple[str, str]]) -> None:
         fresh = []

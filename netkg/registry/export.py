@@ -30,11 +30,10 @@ import pyarrow.parquet as pq
 from rdflib import Literal
 
 from netkg import pipeline
-from netkg.cases.reader import read_cases, validate_case
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import STRENGTH_NAMES, Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
-from netkg.registry.batch import DEFAULT_CHUNK, BatchSummary, reasoned_graphs, run_isolated
+from netkg.registry.batch import DEFAULT_CHUNK, BatchSummary, reasoned_graphs, run_isolated, unique_records
 from netkg.registry.store import graph_to_nquads
 from netkg.report.model import CATEGORIES, Report
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
@@ -209,7 +208,8 @@ def export_to_folder(
     knowledge = pipeline.knowledge(ontology)
     make_reasoner(knowledge, engine)  # the engine can run (Java found) before anything is written
     summary = BatchSummary(knowledge_version=knowledge.version, engine=engine)
-    todo, sources = _valid_records(source, summary)
+    sources: dict[str, str] = {}
+    todo = list(unique_records(source, summary, sources))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = _AtomicFiles(out)
@@ -235,26 +235,6 @@ def export_to_folder(
         case_writer.close()
         files.discard()
     return summary
-
-
-def _valid_records(source: Union[str, Path, Iterable[Union[CaseResult, dict]]],
-                   summary: BatchSummary) -> tuple[list[CaseRecord], dict[str, str]]:
-    todo: list[CaseRecord] = []
-    seen: dict[str, str] = {}
-    results = (read_cases(source) if isinstance(source, (str, Path)) else
-               (item if isinstance(item, CaseResult) else validate_case(item, f"<input>[{n}]") for n, item in enumerate(source)))
-    for result in results:
-        summary.read += 1
-        if result.record is None:
-            summary.invalid.extend(result.errors)
-            continue
-        rec = result.record
-        if rec.id in seen:
-            summary.invalid.append(CaseError(result.source, rec.id, "id", f"duplicate case id; first given in {seen[rec.id]}"))
-            continue
-        seen[rec.id] = result.source
-        todo.append(rec)
-    return todo, seen
 
 
 def _reasoned_chunks(todo: list[CaseRecord], knowledge: Knowledge, engine: str, workers: Optional[int],
