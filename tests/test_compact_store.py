@@ -12,18 +12,26 @@ from netkg.registry import batch
 from netkg.registry.batch import reason_into_store, summary_line
 from netkg.registry.layout import GRAPH_LAYOUT, KEPT_INFERRED
 from netkg.registry.queries import load_query, run_query
-from netkg.registry.store import EmbeddedStore
+from netkg.registry.revisions import identity_triples
+from netkg.registry.store import EmbeddedStore, graph_to_nquads
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH, case_iri
 
 COHORT = ROOT / "examples" / "cohort"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
+def _full_graph_nquads(report, facts, classification, record_json, digest, reasoned_at) -> str:
+    """A case graph in layout 1: the report's triples, every one, and the identity of the report."""
+    case = case_iri(report.case_id)
+    triples = list(report.triples(facts, classification)) + identity_triples(case, record_json, digest, reasoned_at)
+    return graph_to_nquads(triples, str(case))
+
+
 def _full_store(monkeypatch: pytest.MonkeyPatch, sources: list) -> EmbeddedStore:
     """A store in layout 1: every inferred class and every closure axiom, and no layout statement."""
     store = EmbeddedStore(None)
     with monkeypatch.context() as m:
-        m.setattr(batch, "compact_triples", lambda triples, facts: triples)
+        m.setattr(batch, "case_graph_nquads", _full_graph_nquads)
         for source in sources:
             assert reason_into_store(source, store, workers=1).ok
     store.raw.update(f"DELETE WHERE {{ GRAPH ?g {{ ?case <{NKR.graphLayout}> ?layout }} }}")

@@ -39,8 +39,9 @@ from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
 from netkg.errors import EnvironmentProblem
 from netkg.reasoning.reference import ReasonerUnavailable
-from netkg.registry.layout import GRAPH_LAYOUT, compact_triples, layout_triple, upgraded_quads
-from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, identity_triples, now,
+from netkg.registry.case_graph import case_graph_nquads
+from netkg.registry.layout import GRAPH_LAYOUT, upgraded_quads
+from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, digest_of, now,
                              replacement_reasons, revision_triples)
 from netkg.registry.store import EmbeddedStore, StoredIdentity, graph_to_nquads
 from netkg.vocabulary import case_iri
@@ -105,13 +106,10 @@ def reasoned_graphs(reasoned: list[pipeline.Reasoned]) -> list[ReasonedGraph]:
     out = []
     reasoned_at = now()
     for r in reasoned:
-        case = case_iri(r.record.id)
         record_json = canonical_json(r.record)
-        triples = list(compact_triples(r.report.triples(r.facts, r.classification), r.facts))
-        triples += identity_triples(case, record_json, case_digest(r.record), reasoned_at)
-        triples.append(layout_triple(case))
+        nquads = case_graph_nquads(r.report, r.facts, r.classification, record_json, digest_of(record_json), reasoned_at)
         findings = {(f.category, f.therapy) for f in r.report.findings}
-        out.append(ReasonedGraph(r.record.id, graph_to_nquads(triples, str(case)), findings, record_json, reasoned_at))
+        out.append(ReasonedGraph(r.record.id, nquads, findings, record_json, reasoned_at))
     return out
 
 

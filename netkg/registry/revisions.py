@@ -49,7 +49,12 @@ def canonical_json(record: CaseRecord) -> str:
 
 def case_digest(record: CaseRecord) -> str:
     """``sha256:<hex>`` of :func:`canonical_json`: the content identity of a case."""
-    return "sha256:" + hashlib.sha256(canonical_json(record).encode("utf-8")).hexdigest()
+    return digest_of(canonical_json(record))
+
+
+def digest_of(record_json: str) -> str:
+    """``sha256:<hex>`` of a case's :func:`canonical_json` text."""
+    return "sha256:" + hashlib.sha256(record_json.encode("utf-8")).hexdigest()
 
 
 def now() -> str:
@@ -72,7 +77,7 @@ def identity_triples(case: URIRef, record_json: str, digest: str, reasoned_at: s
     """What a new case graph says about where its report comes from (besides version and engine)."""
     return [(case, NKR.caseDigest, Literal(digest)),
             (case, NKR.caseRecord, Literal(record_json)),
-            (case, NKR.reasonedAt, Literal(reasoned_at, datatype=XSD.dateTime))]
+            (case, NKR.reasonedAt, Literal(reasoned_at, datatype=XSD.dateTime, normalize=False))]
 
 
 @dataclass
@@ -144,8 +149,8 @@ def revision_triples(old: StoredReport, reasons: list[str], new_record_json: str
     if identity.digest is not None:
         yield revision, NKR.caseDigest, Literal(identity.digest)
     if identity.reasoned_at is not None:
-        yield revision, PROV.generatedAtTime, Literal(identity.reasoned_at, datatype=XSD.dateTime)
-    yield revision, PROV.invalidatedAtTime, Literal(replaced_at, datatype=XSD.dateTime)
+        yield revision, PROV.generatedAtTime, Literal(identity.reasoned_at, datatype=XSD.dateTime, normalize=False)
+    yield revision, PROV.invalidatedAtTime, Literal(replaced_at, datatype=XSD.dateTime, normalize=False)
     for reason in reasons:
         yield revision, NKR.replacedBecause, Literal(reason)
     for path in changed_fields(old.record_json, new_record_json):
