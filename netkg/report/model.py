@@ -284,6 +284,7 @@ class ReportBuilder:
             if item.kind == V.EVIDENCE:
                 for target in item.applies_to:
                     self.rule_evidence.setdefault(target, []).append(item)
+        self.rules_in_order = [rule for _, rule in sorted(knowledge.rules.items())]  # sorted once, not per case
         self.rules_citing: dict[str, list[Rule]] = {}  # statement id -> the rules that cite it
         for rule in knowledge.rules.values():
             for sid in rule.statements:
@@ -309,7 +310,7 @@ class ReportBuilder:
     def build(self, record: CaseRecord, classification: Classification) -> Report:
         k = self.k
         types = classification.case_types
-        applied = [r for iri, r in sorted(k.rules.items()) if iri in types]
+        applied = [r for r in self.rules_in_order if r.iri in types]
         candidates: list[tuple[str, URIRef, Rule]] = [
             (_CATEGORY_OF[a.strength], a.therapy, r)
             for r in applied if r.family == V.RECOMMENDATION_RULE
