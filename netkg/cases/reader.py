@@ -180,6 +180,55 @@ def read_cases(path: str | Path) -> Iterator[CaseResult]:
     yield from check_unique_ids(results)
 
 
+def stream_cases(path: str | Path) -> Iterator[CaseResult]:
+    """The results of :func:`read_cases`, without holding every case of a large batch in memory.
+
+    Cases come file by file (a JSON Lines file line by line).  A case whose id another case of
+    the batch may share (found by a first, cheaper pass over the raw ids) is held back and judged
+    by :func:`check_unique_ids` at the end, so duplicates are rejected exactly as by
+    :func:`read_cases`; only the order differs (held-back cases come last).
+    """
+    path = Path(path)
+    files = _case_files(path) if path.is_dir() else [path]
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for file in files:
+        for raw in _raw_ids(file):
+            (shared if raw in seen else seen).add(raw)
+    del seen
+    held: list[CaseResult] = []
+    for file in files:
+        results: Iterable[CaseResult] = _read_in_batch(file) if path.is_dir() else _read_file(file)
+        for r in results:
+            if r.record is not None and r.record.id in shared:
+                held.append(r)
+            else:
+                yield r
+    yield from check_unique_ids(held)
+
+
+def _raw_ids(file: Path) -> Iterator[str]:
+    """The ``id`` text of every case-like mapping of ``file``, as parsed before validation (unreadable: none)."""
+    try:
+        text = read_bounded_text(file)
+        if file.suffix.lower() in JSON_LINES_SUFFIXES:
+            items: Iterable[Any] = (_loads_or_none(line) for line in text.split("\n") if line.strip())
+        else:
+            items = parse_case_text(text, str(file), file.suffix)
+    except CaseInputError:
+        return
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            yield item["id"]
+
+
+def _loads_or_none(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _case_files(folder: Path) -> list[Path]:
     """Every case file under ``folder`` (symbolic links to folders are not followed; folders named x.yaml are folders)."""
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in CASE_SUFFIXES and not p.is_dir())

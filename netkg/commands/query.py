@@ -12,6 +12,7 @@ from netkg.errors import EXIT_OK, InputError
 from netkg.reasoning import ENGINES
 from netkg.registry.batch import reason_into_store
 from netkg.registry.queries import bound_query, load_query, run_query, unmatched_params
+from netkg.registry.bulk import refuse_interrupted
 from netkg.registry.store import DEFAULT_TIMEOUT_S, EmbeddedStore, RemoteStore
 from netkg.registry.writers import WRITERS, writer_for
 
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         store = RemoteStore(args.endpoint, token=read_token(args.token_file))
     elif args.store:
         store = EmbeddedStore(args.store, read_only=True)
+        refuse_interrupted(store)  # no answers from the half-written cases of an interrupted batch
     elif args.case:
         store = _reason_cases(args.case, args.engine)
     else:

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from netkg.errors import EnvironmentProblem, InputError
+from netkg.registry.bulk import refuse_interrupted
+from netkg.registry.store import EmbeddedStore
 
 if TYPE_CHECKING:
     import uvicorn
@@ -188,6 +190,11 @@ def _check_arguments(args: argparse.Namespace, token: Optional[str]) -> None:
     if args.timeout <= 0:
         raise InputError("--timeout must be a positive number of seconds")
     check_listening(args.host, args.port, token, "the registry", "docs/security.md")
+    store = EmbeddedStore(args.store, read_only=True)
+    try:
+        refuse_interrupted(store)  # no answers from the half-written cases of an interrupted batch
+    finally:
+        store.close()
 
 
 def run(args: argparse.Namespace) -> int:

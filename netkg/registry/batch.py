@@ -1,12 +1,17 @@
 """Reason many cases into a persistent store: parallel, resumable, atomic per case.
 
-* Cases are read with :func:`netkg.cases.reader.read_cases`; an invalid case is
+* Cases are read with :func:`netkg.cases.reader.stream_cases`; an invalid case is
   reported (case, field, message) and skipped, the batch goes on.
 * With the fast engine, chunks of cases are reasoned in worker processes (one
-  per core); the HermiT reference runs in this process (it drives one JVM).
+  per core) while this process reads the next chunks and writes the finished
+  ones (:func:`in_workers`); the HermiT reference runs in this process (it
+  drives one JVM).
 * Each case is written as its own named graph (the case IRI).  New cases of a
-  chunk are written in one transaction; a stored case is replaced in one
-  transaction of its own, so a case graph is always either absent or complete.
+  chunk are written with the bulk loader, then their commit quads in one
+  transaction (:mod:`netkg.registry.bulk`): a case counts as stored only with
+  its commit quad, and half-written graphs of an interrupted batch are removed
+  by the next one (readers refuse the store until then).  A stored case is
+  replaced in one transaction of its own.
 * A stored report is skipped only when it was reasoned from the same case
   content (digest of the validated case), knowledge version and engine; any
   other stored report is reasoned again and replaced, the replaced one kept in
@@ -24,21 +29,24 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, TypeVar, Union
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from netkg import pipeline
-from netkg.cases.reader import read_cases, validate_case
+from netkg.cases.reader import stream_cases, validate_case
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
 from netkg.errors import EnvironmentProblem
 from netkg.reasoning.reference import ReasonerUnavailable
+from netkg.registry.bulk import begin_batch, end_batch, write_new_graphs
 from netkg.registry.case_graph import case_graph_nquads
 from netkg.registry.layout import GRAPH_LAYOUT, upgraded_quads
 from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, digest_of, now,
@@ -96,6 +104,11 @@ def _init_worker(ontology: Optional[str], engine: str) -> None:
     _WORKER["engine"] = engine
 
 
+def worker_knowledge() -> tuple[Knowledge, str]:
+    """The knowledge and engine of this worker (set up by :func:`in_workers`)."""
+    return _WORKER["knowledge"], _WORKER["engine"]  # type: ignore[return-value]
+
+
 def case_graphs(records: list[CaseRecord], knowledge: Knowledge, engine: str) -> list[ReasonedGraph]:
     """The graph of each record: facts, grade, report, and where the report comes from (:mod:`netkg.registry.layout`)."""
     return reasoned_graphs(pipeline.reason_records(records, engine, knowledge))
@@ -138,8 +151,7 @@ def run_isolated(records: list[CaseRecord], work: Callable[[list[CaseRecord]], l
 
 def _reason_chunk(records: list[CaseRecord]) -> tuple[list[ReasonedGraph], list[tuple[str, str]]]:
     """Reason a chunk in a worker (see :func:`run_isolated`)."""
-    k: Knowledge = _WORKER["knowledge"]  # type: ignore[assignment]
-    engine: str = _WORKER["engine"]  # type: ignore[assignment]
+    k, engine = worker_knowledge()
     return run_isolated(records, lambda chunk: case_graphs(chunk, k, engine))
 
 
@@ -148,7 +160,7 @@ def _reason_chunk(records: list[CaseRecord]) -> tuple[list[ReasonedGraph], list[
 
 def _results(source: Union[str, Path, Iterable[Union[CaseResult, dict]]]) -> Iterator[CaseResult]:
     if isinstance(source, (str, Path)):
-        yield from read_cases(source)
+        yield from stream_cases(source)
         return
     for n, item in enumerate(source):
         yield item if isinstance(item, CaseResult) else validate_case(item, f"<input>[{n}]")
@@ -223,7 +235,9 @@ def reason_into_store(
 ) -> BatchSummary:
     """Reason every valid case of ``source`` into ``store``; see the module docstring.
 
-    ``on_chunk(n_written)`` is called after each chunk is stored (progress hooks, tests).
+    Cases are read, reasoned (in worker processes) and written (new cases with the bulk loader,
+    :mod:`netkg.registry.bulk`) at the same time, chunk by chunk, so memory does not grow with the
+    batch.  ``on_chunk(n_written)`` is called after each chunk is stored (progress hooks, tests).
     """
     knowledge = pipeline.knowledge(ontology)
     make_reasoner(knowledge, engine)  # the engine can run (Java found) before anything is written
@@ -232,58 +246,99 @@ def reason_into_store(
     summary.upgraded = upgrade_layout(store, existing)
     ensure_ontology(store, knowledge)
     replacing: dict[str, list[str]] = {}  # case id -> why its stored report is replaced
-
-    todo: list[CaseRecord] = []
     sources: dict[str, str] = {}
-    for rec in unique_records(source, summary, sources):
-        stored = existing.get(str(case_iri(rec.id)))
-        if stored is not None:
-            reasons = replacement_reasons(stored, case_digest(rec), knowledge.version, engine)
-            if not reasons:
-                summary.skipped += 1
-                continue
-            replacing[rec.id] = reasons
-        todo.append(rec)
 
-    chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-    n_workers = workers if workers and workers > 0 else (os.cpu_count() or 1)
-    parallel = engine == "fast" and n_workers > 1 and len(chunks) > 1
+    def todo() -> Iterator[CaseRecord]:
+        for rec in unique_records(source, summary, sources):
+            stored = existing.get(str(case_iri(rec.id)))
+            if stored is not None:
+                reasons = replacement_reasons(stored, case_digest(rec), knowledge.version, engine)
+                if not reasons:
+                    summary.skipped += 1
+                    continue
+                replacing[rec.id] = reasons
+            yield rec
 
     def write(done: list[ReasonedGraph], failed: list[tuple[str, str]]) -> None:
         fresh = []
         for graph in done:
-            reasons = replacing.get(graph.case_id)
+            reasons = replacing.pop(graph.case_id, None)
             if reasons is None:
                 fresh.append(graph.nquads)
                 continue
             replace_report(store, graph, existing[str(case_iri(graph.case_id))], reasons)
             summary.replaced[reasons[0]] = summary.replaced.get(reasons[0], 0) + 1
-        store.add_case_graphs("".join(fresh))  # one transaction for the chunk's new cases
+        write_new_graphs(store, fresh)  # bodies in bulk, then the chunk's commit quads in one transaction
         summary.reasoned += len(done)
         for cid, message in failed:
             summary.invalid.append(CaseError(sources.get(cid, "<input>"), cid, "(reasoning)", message))
-        if on_chunk is not None:
-            on_chunk(len(done))
 
-    bar = _progress(progress, len(todo))
+    bar = _progress(progress)
+    begin_batch(store, existing)
+    writing = False  # True while a chunk's bodies may be in the store without their commit quads
     try:
-        if parallel:
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-            with ctx.Pool(min(n_workers, len(chunks)), initializer=_init_worker,
-                          initargs=(str(ontology) if ontology else None, engine)) as pool:
-                for done, failed in pool.imap(_reason_chunk, chunks):
-                    write(done, failed)
-                    bar.advance(len(done) + len(failed))
-        else:
-            _init_worker(str(ontology) if ontology else None, engine)
-            for chunk in chunks:
-                done, failed = _reason_chunk(chunk)
+        for done, failed in in_workers(chunked(todo(), chunk_size), _reason_chunk, engine, workers, ontology):
+            writing = True
+            try:
                 write(done, failed)
-                bar.advance(len(done) + len(failed))
+            except EnvironmentProblem:  # a failed write removed what it wrote: the store holds complete cases only
+                writing = False
+                raise
+            writing = False
+            bar.advance(len(done) + len(failed))
+            if on_chunk is not None:
+                on_chunk(len(done))
     finally:
         bar.close()
+        if not writing:  # every graph written is complete: the store is as good as after a finished batch
+            end_batch(store)
         store.flush()
     return summary
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read as they are needed."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def in_workers(chunks: Iterable[list[CaseRecord]], work: Callable[[list[CaseRecord]], T], engine: str,
+               workers: Optional[int], ontology: Optional[Union[str, Path]]) -> Iterator[T]:
+    """``work(chunk)`` for each chunk, in order: in worker processes (one per core) with the fast engine, else here.
+
+    ``work`` reads the knowledge and engine with :func:`worker_knowledge`.  Chunks are read as the
+    workers need them, so reading and validating overlap reasoning, and at most two chunks per worker
+    are in flight: memory stays bounded however large the batch.  The HermiT reference runs here (it
+    drives one JVM).
+    """
+    n_workers = workers if workers and workers > 0 else (os.cpu_count() or 1)
+    chunks = iter(chunks)
+    first = list(itertools.islice(chunks, 2))
+    ontology_arg = str(ontology) if ontology else None
+    if engine != "fast" or n_workers <= 1 or len(first) < 2:
+        _init_worker(ontology_arg, engine)
+        for chunk in itertools.chain(first, chunks):
+            yield work(chunk)
+        return
+    slots = threading.Semaphore(2 * n_workers)
+    stop = threading.Event()
+
+    def fed() -> Iterator[list[CaseRecord]]:  # runs in the pool's task thread
+        for chunk in itertools.chain(first, chunks):
+            while not slots.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            yield chunk
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(n_workers, initializer=_init_worker, initargs=(ontology_arg, engine)) as pool:
+        try:
+            for result in pool.imap(work, fed()):
+                slots.release()
+                yield result
+        finally:
+            stop.set()
 
 
 def replace_report(store: EmbeddedStore, graph: ReasonedGraph, stored: StoredIdentity, reasons: list[str]) -> None:
@@ -311,10 +366,11 @@ class _Bar:
             self.progress.stop()  # type: ignore[attr-defined]
 
 
-def _progress(enabled: bool, total: int) -> _Bar:
+def _progress(enabled: bool) -> _Bar:
+    """A progress display of the cases reasoned (their number is known only once the input is read)."""
     if not enabled:
         return _Bar()
-    progress = Progress(TextColumn("reasoning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TimeRemainingColumn(), transient=False)
+    progress = Progress(TextColumn("reasoning"), MofNCompleteColumn(), TextColumn("cases"), TimeElapsedColumn(),
+                        transient=False)
     progress.start()
-    return _Bar(progress, progress.add_task("cases", total=total))
+    return _Bar(progress, progress.add_task("cases", total=None))

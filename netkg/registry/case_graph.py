@@ -73,7 +73,11 @@ _NOTES = (("workup", "workup"), ("caution", "cautions"), ("followUp", "followup"
 
 def case_graph_nquads(report: Report, facts: CaseFacts, classification: Classification, record_json: str,
                       digest: str, reasoned_at: str) -> str:
-    """The case graph of :func:`reference_triples` as N-Quads in the case's named graph, each quad once."""
+    """The case graph of :func:`reference_triples` as N-Quads in the case's named graph, each quad once.
+
+    The last quad is ``case nkr:knowledgeVersion "..."``, the one that makes a case count as stored
+    (:mod:`netkg.registry.bulk` writes it after the others).
+    """
     case_text = str(case_iri(report.case_id))
     g = f" <{case_text}> .\n"
     case = f"<{case_text}>"
@@ -98,7 +102,6 @@ def case_graph_nquads(report: Report, facts: CaseFacts, classification: Classifi
             if t in inferred:
                 add(f"<{individual}> {_A} <{t}>{g}")
     # The report.
-    add(f"{case} {_P['knowledgeVersion']} {_text(report.knowledge_version)}{g}")
     add(f"{case} {_P['engine']} {_text(report.engine)}{g}")
     if report.grade:
         add(f"{case} {_P['grade']} <{report.grade}>{g}")
@@ -132,6 +135,8 @@ def case_graph_nquads(report: Report, facts: CaseFacts, classification: Classifi
     add(f"{case} {_P['caseRecord']} {_text(record_json)}{g}")
     add(f"{case} {_P['reasonedAt']} {_text(reasoned_at)}^^<{XSD.dateTime}>{g}")
     add(f"{case} {_P['graphLayout']} {_text(GRAPH_LAYOUT)}{g}")
+    # Last: the quad that makes the case count as stored (the commit quad of netkg.registry.bulk).
+    add(f"{case} {_P['knowledgeVersion']} {_text(report.knowledge_version)}{g}")
     return "".join(dict.fromkeys(lines))
 
 

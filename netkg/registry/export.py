@@ -19,11 +19,10 @@ uses as well, so both write the same tables.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -33,7 +32,8 @@ from netkg import pipeline
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
 from netkg.knowledge.ontology import STRENGTH_NAMES, Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
-from netkg.registry.batch import DEFAULT_CHUNK, BatchSummary, reasoned_graphs, run_isolated, unique_records
+from netkg.registry.batch import (DEFAULT_CHUNK, BatchSummary, chunked, in_workers, reasoned_graphs, run_isolated,
+                                  unique_records, worker_knowledge)
 from netkg.registry.store import graph_to_nquads
 from netkg.report.model import CATEGORIES, Report
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
@@ -135,14 +135,6 @@ def knowledge_nquads(knowledge: Knowledge) -> str:
 # ---------------------------------------------------------------------------------------------
 # Workers (the fast engine reasons chunks in worker processes, as the store batch does)
 
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(ontology: Optional[str], engine: str) -> None:
-    _WORKER["knowledge"] = pipeline.knowledge(ontology)
-    _WORKER["engine"] = engine
-
-
 def export_chunk(records: list[CaseRecord], knowledge: Knowledge, engine: str
                  ) -> tuple[list[ExportedCase], list[tuple[str, str]]]:
     """Export a chunk; a case that fails alone is returned as ``(id, message)``; an unavailable reasoner is raised."""
@@ -150,7 +142,7 @@ def export_chunk(records: list[CaseRecord], knowledge: Knowledge, engine: str
 
 
 def _export_chunk_in_worker(records: list[CaseRecord]) -> tuple[list[ExportedCase], list[tuple[str, str]]]:
-    return export_chunk(records, _WORKER["knowledge"], _WORKER["engine"])
+    return export_chunk(records, *worker_knowledge())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +201,7 @@ def export_to_folder(
     make_reasoner(knowledge, engine)  # the engine can run (Java found) before anything is written
     summary = BatchSummary(knowledge_version=knowledge.version, engine=engine)
     sources: dict[str, str] = {}
-    todo = list(unique_records(source, summary, sources))
+    todo = unique_records(source, summary, sources)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = _AtomicFiles(out)
@@ -218,7 +210,7 @@ def export_to_folder(
     try:
         files.temp(KNOWLEDGE_NQ).write_text(knowledge_nquads(knowledge), encoding="utf-8")
         with open(files.temp(CASES_NQ), "w", encoding="utf-8") as nq:
-            for done, failed in _reasoned_chunks(todo, knowledge, engine, workers, chunk_size, ontology):
+            for done, failed in in_workers(chunked(todo, chunk_size), _export_chunk_in_worker, engine, workers, ontology):
                 nq.write("".join(c.nquads for c in done))
                 finding_writer.write_table(pa.Table.from_pylist([r for c in done for r in c.findings], schema=FINDING_SCHEMA))
                 case_writer.write_table(pa.Table.from_pylist([c.case for c in done], schema=CASE_SCHEMA))
@@ -235,21 +227,6 @@ def export_to_folder(
         case_writer.close()
         files.discard()
     return summary
-
-
-def _reasoned_chunks(todo: list[CaseRecord], knowledge: Knowledge, engine: str, workers: Optional[int],
-                     chunk_size: int, ontology: Optional[Union[str, Path]]
-                     ) -> Iterator[tuple[list[ExportedCase], list[tuple[str, str]]]]:
-    chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-    n_workers = workers if workers and workers > 0 else (os.cpu_count() or 1)
-    if engine == "fast" and n_workers > 1 and len(chunks) > 1:
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        with ctx.Pool(min(n_workers, len(chunks)), initializer=_init_worker,
-                      initargs=(str(ontology) if ontology else None, engine)) as pool:
-            yield from pool.imap(_export_chunk_in_worker, chunks)
-        return
-    for chunk in chunks:
-        yield export_chunk(chunk, knowledge, engine)
 
 
 def export_summary_line(summary: BatchSummary, out: Union[str, Path]) -> str:

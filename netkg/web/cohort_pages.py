@@ -20,6 +20,7 @@ from starlette.routing import Route
 from netkg.errors import NetkgError
 from netkg.paths import QUERY_ROOT
 from netkg.registry.queries import QueryFile, load_query, query_files, run_query
+from netkg.registry.bulk import refuse_interrupted
 from netkg.registry.store import EmbeddedStore
 from netkg.web.pages import not_found, render
 
@@ -39,7 +40,9 @@ def _signed_in(request: Request) -> bool:
 def _store(request: Request) -> EmbeddedStore:
     state = request.app.state
     if state.store is None:
-        state.store = EmbeddedStore(state.settings.store, read_only=True)
+        store = EmbeddedStore(state.settings.store, read_only=True)
+        refuse_interrupted(store)  # no answers from the half-written cases of an interrupted batch
+        state.store = store
     return state.store
 
 
