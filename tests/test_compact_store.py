@@ -24,7 +24,9 @@ def _full_graph_nquads(report, facts, classification, record_json, digest, reaso
     """A case graph in layout 1: the report's triples, every one, and the identity of the report."""
     case = case_iri(report.case_id)
     triples = list(report.triples(facts, classification)) + identity_triples(case, record_json, digest, reasoned_at)
-    return graph_to_nquads(triples, str(case))
+    lines = graph_to_nquads(triples, str(case)).splitlines(keepends=True)
+    commit = f"<{case}> <{NKR.knowledgeVersion}> "  # last, as the batch writes it (netkg.registry.bulk)
+    return "".join(sorted(lines, key=lambda line: line.startswith(commit)))
 
 
 def _full_store(monkeypatch: pytest.MonkeyPatch, sources: list) -> EmbeddedStore:
