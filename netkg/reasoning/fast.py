@@ -6,7 +6,10 @@ properties the case converter *closes explicitly* (see :mod:`netkg.cases.facts`)
 On such a case HermiT's open-world answer and a closed-world evaluation of
 the definitions coincide; the evaluator computes the least fixpoint of
 "add every class whose definition holds, with its told superclasses".
-Constructs outside that fragment are refused when the knowledge is loaded
+A rule is evaluated on an individual only if the individual meets the rule's
+*needs* (the classes, valued and closed properties without which its definition
+cannot hold, :class:`_Needs`): skipping the others changes no answer and
+spares most evaluations.  Constructs outside that fragment are refused when the knowledge is loaded
 (:class:`~netkg.knowledge.expressions.UnsupportedExpression`), and
 ``tests/test_agreement.py`` compares the two paths over thousands of
 generated cases.
@@ -39,42 +42,79 @@ from netkg.vocabulary import NETKG, RDF, XSD
 _NUMERIC_TYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.double, XSD.float, XSD.int, XSD.long}
 
 
+#: How many shapes of individual (properties with values, closed properties) keep their possible rules.
+_POSSIBLE_KEPT = 4096
+
 Check = Callable[["_Ind", AbstractSet[str], "_Context"], bool]
 
 
 class _Ind:
     """An individual of the case with plain-string IRIs (fast set and dict lookups)."""
 
-    __slots__ = ("types", "objects", "data", "closed")
+    __slots__ = ("types", "objects", "data", "closed", "valued")
 
     def __init__(self, types: set[str], objects: dict[str, list[str]],
-                 data: dict[str, list[Literal]], closed: set[str]) -> None:
+                 data: dict[str, list[Literal]], closed: frozenset[str]) -> None:
         self.types = types
         self.objects = objects
         self.data = data
         self.closed = closed
+        #: the properties with a value: with ``closed``, what decides which rules can hold at all
+        self.valued = frozenset([p for p, vs in objects.items() if vs] + [p for p, vs in data.items() if vs])
 
     @classmethod
     def of(cls, ind: Individual) -> "_Ind":
         return cls({str(t) for t in ind.types},
                    {str(p): [str(v) for v in vs] for p, vs in ind.objects.items()},
                    {str(p): vs for p, vs in ind.data.items()},
-                   {str(p) for p in ind.closed})
+                   frozenset(str(p) for p in ind.closed))
 
 
-_NO_FACTS = _Ind(set(), {}, {}, set())
+_NO_FACTS = _Ind(set(), {}, {}, frozenset())
+
+
+class _Needs:
+    """What an individual must have for a class expression to hold: necessary, not sufficient.
+
+    ``types``: classes it must belong to; ``valued``: properties it must have a value for;
+    ``closed``: properties it must have recorded completely (see :mod:`netkg.cases.facts`).
+    """
+
+    __slots__ = ("types", "valued", "closed")
+
+    def __init__(self, types: frozenset[str] = frozenset(), valued: frozenset[str] = frozenset(),
+                 closed: frozenset[str] = frozenset()) -> None:
+        self.types, self.valued, self.closed = types, valued, closed
+
+    @classmethod
+    def of(cls, expr: Expr) -> "_Needs":
+        """The needs of ``expr``: an ``and`` needs what any part needs, an ``or`` what every part needs."""
+        if isinstance(expr, Named):
+            return cls(types=frozenset([str(expr.iri)]))
+        if isinstance(expr, (And, Or)):
+            parts = [cls.of(e) for e in expr.items]
+            merge = frozenset.union if isinstance(expr, And) else frozenset.intersection
+            return cls(merge(*(p.types for p in parts)), merge(*(p.valued for p in parts)),
+                       merge(*(p.closed for p in parts)))
+        if isinstance(expr, (Some, HasValue)):
+            return cls(valued=frozenset([str(expr.prop)]))
+        if isinstance(expr, (Only, MaxZero)):
+            return cls(closed=frozenset([str(expr.prop)]))
+        raise TypeError(f"unexpected expression {expr!r}")
 
 
 class _Rule:
     """A defined class compiled for evaluation."""
 
-    __slots__ = ("iri", "check", "mentions", "ancestors")
+    __slots__ = ("iri", "check", "mentions", "ancestors", "needs")
 
-    def __init__(self, iri: str, check: Check, mentions: frozenset[str], ancestors: frozenset[str]) -> None:
+    def __init__(self, iri: str, check: Check, mentions: frozenset[str], ancestors: frozenset[str],
+                 needs: _Needs) -> None:
         self.iri = iri
         self.check = check
         self.mentions = mentions
         self.ancestors = ancestors
+        self.needs = needs
 
 
 class _Context:
@@ -108,8 +148,9 @@ class FastReasoner:
         self._tbox_types: dict[str, frozenset[str]] = {}
         self._iris: dict[str, URIRef] = {}
         self._rules = [_Rule(str(c), _compile(self.defs[c]), frozenset(map(str, named_in(self.defs[c], through_restrictions=False))),
-                             self._ancestors(str(c)))
+                             self._ancestors(str(c)), _Needs.of(self.defs[c]))
                        for c in self.order]
+        self._possible: dict[tuple[frozenset[str], frozenset[str]], list[_Rule]] = {}
 
     def classify(self, facts: CaseFacts) -> Classification:
         """Inferred netkg classes of the case and of its tumour."""
@@ -137,14 +178,14 @@ class FastReasoner:
         types: set[str] = set()
         for t in ind.types:
             types |= self._ancestors(t)
-        pending = self._rules
+        pending = self._possible_rules(ind)
         while pending:
             added: set[str] = set()
             failed = []
             for rule in pending:
                 if rule.iri in types:
                     continue
-                if rule.check(ind, types, ctx):
+                if rule.needs.types <= types and rule.check(ind, types, ctx):
                     new = rule.ancestors - types
                     types |= new
                     added |= new
@@ -156,6 +197,16 @@ class FastReasoner:
         result = frozenset(types)
         ctx.memo[iri] = result
         return result
+
+    def _possible_rules(self, ind: _Ind) -> list[_Rule]:
+        """The rules, in order, whose needs for values and closures ``ind`` meets (the others cannot hold for it)."""
+        key = (ind.valued, ind.closed)
+        found = self._possible.get(key)
+        if found is None:
+            found = [r for r in self._rules if r.needs.valued <= ind.valued and r.needs.closed <= ind.closed]
+            if len(self._possible) < _POSSIBLE_KEPT:
+                self._possible[key] = found
+        return found
 
     def _ancestors(self, iri: str) -> frozenset[str]:
         cached = self._ancestor_sets.get(iri)
