@@ -9,6 +9,7 @@ module carries those rules out.  An omitted (unknown) value closes its property
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from rdflib import Literal, URIRef
@@ -39,17 +40,22 @@ def field_value(record: CaseRecord, path: str) -> Any:
     return value
 
 
+# Literals are immutable and a cohort repeats the same few values (ages, ECOG, counts, Ki-67 indices):
+# each is made once (rdflib spends tens of microseconds on one), not once per case.
+@lru_cache(maxsize=8192)
 def decimal_literal(value: float) -> Literal:
     """An xsd:decimal in plain notation (never exponent form), exact to the float's shortest repr."""
     number = Decimal(repr(float(value)))
     return Literal(format(number, "f"), datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=8192)
 def integer_literal(value: int) -> Literal:
     """An xsd:integer."""
     return Literal(int(value), datatype=XSD.integer)
 
 
+@lru_cache(maxsize=8)
 def boolean_literal(value: bool) -> Literal:
     """An xsd:boolean."""
     return Literal(bool(value), datatype=XSD.boolean)

@@ -279,6 +279,9 @@ class ReportBuilder:
         self.named = {iri: named_in(expr) for iri, expr in self.defs.items()}
         self.props = {iri: properties_used(expr, self.defs) for iri, expr in self.defs.items()}
         self.rendered = {iri: render(expr, knowledge.label) for iri, expr in self.defs.items()}
+        self.items_of_kind: dict[URIRef, list[Item]] = {}  # dosing, monitoring, evidence: grouped once
+        for item in knowledge.items:
+            self.items_of_kind.setdefault(item.kind, []).append(item)
         self.rule_evidence: dict[URIRef, list[Item]] = {}
         for item in knowledge.items:
             if item.kind == V.EVIDENCE:
@@ -523,8 +526,8 @@ class ReportBuilder:
         """The items of one kind for an offered therapy, or attached to a rule behind one of the report's findings
         (evidence attached to a work-up, caution, follow-up, prognosis or process rule goes with its note instead)."""
         out = []
-        for item in self.k.items:
-            if item.kind != kind or not _enrolled(item, types):
+        for item in self.items_of_kind.get(kind, ()):
+            if not _enrolled(item, types):
                 continue
             targets = [t for t in item.applies_to if t in rules or any(self.k.related(t, p) for p in therapies)]
             if targets:
