@@ -152,3 +152,21 @@ def test_catalogue_lists_every_query():
     committed = (ROOT / "docs" / "queries.md").read_text()
     for path in user_queries():
         assert f"### {load_query(path).title}" in committed, "regenerate: python -m netkg.registry.queries docs/queries.md"
+
+
+def test_cases_per_indicated_therapy_counts_each_case_once_per_therapy_and_strength(store):
+    """The aggregate answers the counts read directly from the stored short cuts, with every label of the therapy."""
+    expected: dict[tuple[str, str], set[str]] = {}
+    for strength in ("recommended", "consider"):
+        edge = ox.NamedNode(f"https://w3id.org/netkg/report#{strength}")
+        for quad in store.raw.quads_for_pattern(None, edge, None, None):
+            expected.setdefault((quad.object.value, strength), set()).add(quad.subject.value)
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    rows = run_query(ROOT / "queries/cohort/cases-per-indicated-therapy.rq", store).rows
+    assert expected and len(rows) >= len(expected)
+    assert {(r["therapy"], r["strength"]): int(r["cases"]) for r in rows} == {k: len(v) for k, v in expected.items()}
+    for therapy, _ in expected:
+        labels = {q.object.value for q in store.raw.quads_for_pattern(ox.NamedNode(therapy), label, None, None)}
+        assert {r["therapyLabel"] for r in rows if r["therapy"] == therapy} == (labels or {None})
+    counts = [int(r["cases"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
