@@ -89,3 +89,45 @@ def test_plain_values_and_rows():
     assert plain(ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))) == "1"
     rows = Rows(["a", "b"], [{"a": "1", "b": None}])
     assert len(rows) == 1 and rows.as_tuples() == [("1", None)]
+
+
+# The quick verdict (oxigraph's parser) must agree with rdflib's wherever it answers.
+_CATALOGUE = sorted((__import__("pathlib").Path(__file__).resolve().parent.parent / "queries").rglob("*.rq"))
+_REFUSED = [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "CONSTRUCT WHERE { ?s ?p ?o }",
+    "DESCRIBE <http://example.org/a>",
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "DROP ALL",
+    "SELECT * WHERE { ?s ?p ",
+]
+
+
+@pytest.mark.parametrize("path", _CATALOGUE, ids=lambda p: p.name)
+def test_quick_verdict_equals_rdflib_verdict_on_the_catalogue(path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netkg import sparql
+
+    text = path.read_text()
+    quick = sparql._quick_form(text + "\n# bound copy")
+    assert quick is not None and quick == sparql.check_read_only.__wrapped__(text)
+
+
+@pytest.mark.parametrize("query", _REFUSED)
+def test_quick_verdict_never_admits_what_rdflib_refuses(query: str) -> None:
+    from netkg import sparql
+
+    assert sparql._quick_form(query) is None
+    with pytest.raises(InputError):
+        check_read_only(query)
+
+
+def test_a_newly_bound_query_is_admitted_without_rdflib(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rdflib.plugins.sparql.parser as parser
+
+    def no_rdflib(text: str) -> None:
+        raise AssertionError("rdflib's parser was used")
+
+    monkeypatch.setattr(parser, "parseQuery", no_rdflib)
+    query = 'SELECT ?t WHERE { VALUES ?case { <https://w3id.org/netkg/case/x-17> } ?case ?p ?t }'
+    assert check_read_only(query) == "SELECT"
