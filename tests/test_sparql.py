@@ -109,7 +109,7 @@ def test_quick_verdict_equals_rdflib_verdict_on_the_catalogue(path, monkeypatch:
     from netkg import sparql
 
     text = path.read_text()
-    quick = sparql._quick_form(text + "\n# bound copy")
+    quick = sparql.quick_query_form(text + "\n# bound copy")
     assert quick is not None and quick == sparql.check_read_only.__wrapped__(text)
 
 
@@ -117,7 +117,7 @@ def test_quick_verdict_equals_rdflib_verdict_on_the_catalogue(path, monkeypatch:
 def test_quick_verdict_never_admits_what_rdflib_refuses(query: str) -> None:
     from netkg import sparql
 
-    assert sparql._quick_form(query) is None
+    assert sparql.quick_query_form(query) is None
     with pytest.raises(InputError):
         check_read_only(query)
 
