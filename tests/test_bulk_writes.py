@@ -111,3 +111,24 @@ def test_a_failed_bulk_write_removes_what_it_wrote_and_names_the_store(monkeypat
     with pytest.raises(EnvironmentProblem, match="cannot write cases: No space left"):
         reason_into_store(_cases(10), store, workers=1)
     assert _case_quads(store) == before and interrupted_batch(store) is None
+
+
+def test_a_batch_that_wrote_compacts_the_store_and_one_that_did_not_leaves_it(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    compacted: list[str] = []
+    monkeypatch.setattr(batch, "compact", lambda store: compacted.append(store.describe()))
+    store = EmbeddedStore(tmp_path / "store")
+    reason_into_store(_cases(5), store, workers=1)
+    assert compacted == [store.describe()]
+    again = reason_into_store(_cases(5), store, workers=1)
+    assert again.skipped == 5 and compacted == [store.describe()]
+
+
+def test_compacting_keeps_every_quad(tmp_path: Path) -> None:
+    from netkg.registry.bulk import compact
+
+    store = EmbeddedStore(tmp_path / "store")
+    reason_into_store(_cases(8), store, workers=1, chunk_size=2)
+    before = {str(q) for q in store.raw}
+    compact(store)
+    assert {str(q) for q in store.raw} == before and len(before) > 8 * 50

@@ -46,7 +46,7 @@ from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
 from netkg.errors import EnvironmentProblem
 from netkg.reasoning.reference import ReasonerUnavailable
-from netkg.registry.bulk import begin_batch, end_batch, write_new_graphs
+from netkg.registry.bulk import begin_batch, compact, end_batch, write_new_graphs
 from netkg.registry.case_graph import case_graph_nquads
 from netkg.registry.layout import GRAPH_LAYOUT, upgraded_quads
 from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, digest_of, now,
@@ -293,6 +293,8 @@ def reason_into_store(
         if not writing:  # every graph written is complete: the store is as good as after a finished batch
             end_batch(store)
         store.flush()
+    if summary.reasoned or summary.upgraded:
+        compact(store)  # merge the bulk writes' files: lookups on an uncompacted store are several times slower
     return summary
 
 

@@ -80,6 +80,21 @@ def end_batch(store: EmbeddedStore) -> None:
     store.flush()
 
 
+def compact(store: EmbeddedStore) -> None:
+    """Merge the files a batch's bulk writes left into the store's index files (RocksDB compaction).
+
+    Each bulk write adds its own sorted files; until they are merged, every lookup searches all of
+    them, and queries on a freshly written store were several times slower (docs/benchmarks.md).
+    A store in memory has nothing to compact.
+    """
+    if store.path is None:
+        return
+    try:
+        store.raw.optimize()
+    except OSError as exc:
+        raise EnvironmentProblem(f"{store.describe()}: cannot compact the store: {exc}") from None
+
+
 def write_new_graphs(store: EmbeddedStore, graphs: list[str]) -> None:
     """Write the N-Quads of new case graphs (each ending with its commit quad): bodies in bulk, commits in one transaction.
 
