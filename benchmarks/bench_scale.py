@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -263,6 +264,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     args.out.write_text(render(facts), encoding="utf-8")
     (args.out.with_suffix(".json")).write_text(json.dumps(facts, indent=2), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
+    if args.keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)  # the case files and stores (several GB at 100,000 cases)
     return 0
 
 
