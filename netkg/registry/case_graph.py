@@ -24,6 +24,7 @@ from netkg.cases.facts import CaseFacts
 from netkg.reasoning.result import Classification
 from netkg.registry.layout import GRAPH_LAYOUT, KEPT_INFERRED, compact_triples, layout_triple
 from netkg.registry.revisions import identity_triples
+from netkg.registry.store import nt_escape, nt_term
 from netkg.report.model import NKR_CATEGORY, NKR_EDGE, Report, Source
 from netkg.vocabulary import DCTERMS, NKR, OWL, RDF, XSD, case_iri
 
@@ -40,20 +41,11 @@ def reference_triples(report: Report, facts: CaseFacts, classification: Classifi
 
 
 # ---------------------------------------------------------------------------------------------
-# Text: terms in N-Triples syntax, as netkg.registry.store.nt_term writes them
+# Text: terms in N-Triples syntax, written by netkg.registry.store.nt_term as for every other graph
 
 def _text(value: str) -> str:
     """A plain literal."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
-def _literal(lit: Literal) -> str:
-    text = _text(str(lit))
-    if lit.language:
-        return f"{text}@{lit.language}"
-    if lit.datatype is not None:
-        return f"{text}^^<{lit.datatype}>"
-    return text
+    return f'"{nt_escape(value)}"'
 
 
 _A = f"<{RDF.type}>"
@@ -95,7 +87,7 @@ def case_graph_nquads(report: Report, facts: CaseFacts, classification: Classifi
                     add(f"{s}<{prop}> <{v}>{g}")
         for prop, lits in ind.data.items():
             for lit in lits:
-                add(f"{s}<{prop}> {_literal(lit)}{g}")
+                add(f"{s}<{prop}> {nt_term(lit)}{g}")
     # Of the inferred classes, the grade.
     for individual, inferred in ((facts.case, classification.case_types), (facts.tumour, classification.tumour_types)):
         for t in _KEPT:

@@ -63,7 +63,8 @@ def _timed_out(timeout: float) -> QueryTimeout:
 # ---------------------------------------------------------------------------------------------
 # rdflib -> N-Quads, without going through an rdflib serializer (hot path of the batch loader)
 
-def _escape(text: str) -> str:
+def nt_escape(text: str) -> str:
+    """The text of a literal escaped for N-Triples and N-Quads (without the quotes)."""
     return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
 
 
@@ -74,7 +75,7 @@ def nt_term(term: Any) -> str:
     if isinstance(term, BNode):
         return f"_:b{term}"
     if isinstance(term, Literal):
-        lexical = f'"{_escape(str(term))}"'
+        lexical = f'"{nt_escape(str(term))}"'
         if term.language:
             return f"{lexical}@{term.language}"
         if term.datatype is not None:
