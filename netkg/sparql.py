@@ -240,17 +240,24 @@ def inline_values(query: str, substitutions: Mapping[str, Term]) -> str:
     Terms are written by pyoxigraph's N-Triples serializer (``str(term)``), so a
     value can never close the block or add query text.
     """
-    code = _code_only(query)
-    match = re.search(r"\bWHERE\s*\{", code, re.I) or re.search(r"\{", code)
-    if match is None:
-        raise InputError("cannot bind parameters: the query has no WHERE group")
+    at = _where_group_opening(query)
     names = sorted(substitutions)
     for name in names:
         if not PARAM_NAME.match(name):
             raise InputError(f"invalid parameter name {name!r}")
     block = (f" VALUES ({' '.join('?' + n for n in names)}) "
              f"{{ ({' '.join(str(substitutions[n]) for n in names)}) }} ")
-    return query[:match.end()] + block + query[match.end():]
+    return query[:at] + block + query[at:]
+
+
+@lru_cache(maxsize=256)
+def _where_group_opening(query: str) -> int:
+    """Where the ``WHERE`` group of ``query`` opens (just after its brace); cached per query text."""
+    code = _code_only(query)
+    match = re.search(r"\bWHERE\s*\{", code, re.I) or re.search(r"\{", code)
+    if match is None:
+        raise InputError("cannot bind parameters: the query has no WHERE group")
+    return match.end()
 
 
 _PREFIX_USE = re.compile(r"(?<![A-Za-z0-9_?$.:-])([A-Za-z][A-Za-z0-9_.-]*)?:")

@@ -25,10 +25,10 @@ import asyncio
 import contextlib
 import hmac
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import AsyncIterator, Optional
 
-import httpx
+import aiohttp
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -36,26 +36,34 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from netkg.errors import InputError
-from netkg.sparql import check_read_only
+from netkg.sparql import check_read_only, quick_query_form
 
 JSON_RESULTS = "application/sparql-results+json"
 MAX_QUERY_BYTES = 1_000_000
 MAX_RESULT_BYTES = 64 * 2**20
+# Work below these sizes runs on the event loop: a thread hop costs more than checking a short query
+# text with oxigraph's parser or decoding a small answer (each well under a millisecond).
+INLINE_QUERY_CHARS = 20_000
+INLINE_ANSWER_BYTES = 256 * 2**10
 
 
 @dataclass(frozen=True)
 class GateSettings:
-    """Where the oxigraph server listens, the access token (None: no token), the query time limit, and the
-    one HTTP client that talks to the oxigraph server (its connections are kept alive between queries)."""
+    """Where the oxigraph server listens, the access token (None: no token) and the query time limit."""
 
     upstream: str
     token: Optional[str]
     timeout_s: float
-    client: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=None))
 
 
 def make_app(settings: GateSettings) -> Starlette:
-    """The ASGI application that guards ``settings.upstream``."""
+    """The ASGI application that guards ``settings.upstream``.
+
+    It talks to the oxigraph server through one aiohttp client session, opened when the application
+    starts: its connections are kept alive between queries (forwarding costs about a millisecond less
+    a query than with httpx's asynchronous client, measured on a one-case query).
+    """
+    upstream = _Upstream(settings)
 
     async def query(request: Request) -> Response:
         if settings.token is not None and not _authorized(request, settings.token):
@@ -65,10 +73,11 @@ def make_app(settings: GateSettings) -> Starlette:
         if isinstance(text, Response):
             return text
         try:
-            await run_in_threadpool(check_read_only, text)
+            if len(text) > INLINE_QUERY_CHARS or quick_query_form(text) is None:
+                await run_in_threadpool(check_read_only, text)  # rdflib's verdict, and every refusal's message
         except InputError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=400)
-        return await _forward(text, settings)
+        return await _forward(text, upstream)
 
     async def not_served(request: Request) -> Response:
         return PlainTextResponse("not served: this endpoint answers read-only SPARQL queries at /query only\n",
@@ -79,10 +88,19 @@ def make_app(settings: GateSettings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        await settings.client.aclose()
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None)) as session:
+            upstream.session = session
+            yield
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+class _Upstream:
+    """The oxigraph server behind the gate: its settings and, while the application runs, the client session."""
+
+    def __init__(self, settings: GateSettings) -> None:
+        self.settings = settings
+        self.session: Optional[aiohttp.ClientSession] = None
 
 
 def _authorized(request: Request, token: str) -> bool:
@@ -111,26 +129,30 @@ async def _query_text(request: Request) -> "str | Response":
     return text
 
 
-async def _forward(text: str, settings: GateSettings) -> Response:
+async def _forward(text: str, upstream: _Upstream) -> Response:
     """Run the query on the oxigraph server; only a complete JSON answer goes back.
 
     The gate keeps its own deadline and size limit: oxigraph's time limit does not
     stop an answer that is already streaming, so the gate stops reading (and
     closes the connection) at ``settings.timeout_s`` or :data:`MAX_RESULT_BYTES`.
     """
+    settings = upstream.settings
     try:
-        status, body = await asyncio.wait_for(_fetch(text, settings), settings.timeout_s)
+        status, body = await asyncio.wait_for(_fetch(text, upstream), settings.timeout_s)
     except asyncio.TimeoutError:
         return _timed_out(settings)
     except _TooLarge:
         return PlainTextResponse(f"the result is larger than {MAX_RESULT_BYTES // 2**20} MB; narrow the query "
                                  "(e.g. with LIMIT)\n", status_code=413)
-    except httpx.HTTPError as exc:
+    except (aiohttp.ClientError, OSError) as exc:
         return PlainTextResponse(f"the store server did not answer: {exc}\n", status_code=502)
     if status != 200:
         return PlainTextResponse(body.decode("utf-8", errors="replace"), status_code=status if status < 500 else 502)
     try:
-        await run_in_threadpool(json.loads, body)
+        if len(body) > INLINE_ANSWER_BYTES:
+            await run_in_threadpool(json.loads, body)
+        else:
+            json.loads(body)
     except ValueError:
         return _timed_out(settings)
     return Response(body, media_type=JSON_RESULTS)
@@ -140,17 +162,18 @@ class _TooLarge(Exception):
     """The answer passed :data:`MAX_RESULT_BYTES`."""
 
 
-async def _fetch(text: str, settings: GateSettings) -> tuple[int, bytes]:
+async def _fetch(text: str, upstream: _Upstream) -> tuple[int, bytes]:
     """The status and body of the oxigraph server's answer, read up to :data:`MAX_RESULT_BYTES`."""
+    if upstream.session is None:
+        raise aiohttp.ClientConnectionError("the gate has not started")
     headers = {"Content-Type": "application/sparql-query", "Accept": JSON_RESULTS}
     body = bytearray()
-    async with settings.client.stream("POST", settings.upstream, content=text.encode("utf-8"),
-                                      headers=headers) as answer:
-        async for chunk in answer.aiter_bytes():
+    async with upstream.session.post(upstream.settings.upstream, data=text.encode("utf-8"), headers=headers) as answer:
+        async for chunk in answer.content.iter_chunked(2**16):
             body += chunk
             if len(body) > MAX_RESULT_BYTES:
                 raise _TooLarge
-        return answer.status_code, bytes(body)
+        return answer.status, bytes(body)
 
 
 def _timed_out(settings: GateSettings) -> Response:

@@ -343,9 +343,11 @@ class RemoteStore(Store):
 
     def select(self, query: str, substitutions: Optional[Mapping[str, Term]] = None,
                timeout: Optional[float] = DEFAULT_TIMEOUT_S) -> Rows:
+        # The form and the read-only verdict of the query as written (cached per text): a VALUES block of
+        # serialized terms cannot change them.
+        form = check_read_only(query)
         if substitutions:
             query = inline_values(query, substitutions)
-        form = check_read_only(query)
         return _rows_from_json(self._post(query, form, timeout), self.describe())
 
     def _post(self, query: str, form: str, timeout: Optional[float]) -> Any:
@@ -361,7 +363,7 @@ class RemoteStore(Store):
         sparql.setMethod(POST)
         sparql.setRequestMethod(URLENCODED)
         sparql.setReturnFormat(JSON)
-        sparql.setQuery(query)
+        sparql.queryString = query  # what setQuery sets, without its regular-expression guess of the form
         sparql.queryType = form
         if timeout:
             sparql.setTimeout(max(1, math.ceil(timeout)))
