@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Optional
 
 from netkg.errors import EnvironmentProblem, InputError
 from netkg.registry.bulk import refuse_interrupted
+from netkg.registry.knowledge_graph import refuse_outdated_knowledge_graph
 from netkg.registry.store import EmbeddedStore
 
 if TYPE_CHECKING:
@@ -193,6 +194,7 @@ def _check_arguments(args: argparse.Namespace, token: Optional[str]) -> None:
     store = EmbeddedStore(args.store, read_only=True)
     try:
         refuse_interrupted(store)  # no answers from the half-written cases of an interrupted batch
+        refuse_outdated_knowledge_graph(store)  # nor empty answers for want of the therapy kinds
     finally:
         store.close()
 

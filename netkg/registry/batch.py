@@ -48,6 +48,7 @@ from netkg.errors import EnvironmentProblem
 from netkg.reasoning.reference import ReasonerUnavailable
 from netkg.registry.bulk import begin_batch, compact, end_batch, write_new_graphs
 from netkg.registry.case_graph import case_graph_nquads
+from netkg.registry.knowledge_graph import KNOWLEDGE_GRAPH_LAYOUT, knowledge_graph_layout
 from netkg.registry.layout import GRAPH_LAYOUT, upgraded_quads
 from netkg.registry.revisions import (Finding, StoredReport, canonical_json, case_digest, digest_of, now,
                              replacement_reasons, revision_triples)
@@ -198,8 +199,8 @@ def summary_line(summary: BatchSummary) -> str:
 
 
 def ensure_ontology(store: EmbeddedStore, knowledge: Knowledge) -> None:
-    """Load the ontology into its named graph unless this exact version is there already."""
-    if store.ontology_version() != knowledge.version:
+    """Load the ontology into its named graph unless this exact version, in this layout, is there already."""
+    if store.ontology_version() != knowledge.version or knowledge_graph_layout(store) != KNOWLEDGE_GRAPH_LAYOUT:
         store.load_ontology(knowledge)
 
 

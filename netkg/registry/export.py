@@ -26,7 +26,6 @@ from typing import Any, Callable, Iterable, Optional, Union
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from rdflib import Literal
 
 from netkg import pipeline
 from netkg.cases.record import CaseError, CaseRecord, CaseResult
@@ -34,6 +33,7 @@ from netkg.knowledge.ontology import STRENGTH_NAMES, Knowledge
 from netkg.reasoning import DEFAULT_ENGINE, make_reasoner
 from netkg.registry.batch import (DEFAULT_CHUNK, BatchSummary, chunked, in_workers, reasoned_graphs, run_isolated,
                                   unique_records, worker_knowledge)
+from netkg.registry.knowledge_graph import knowledge_graph_triples
 from netkg.registry.store import graph_to_nquads
 from netkg.report.model import CATEGORIES, Report
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
@@ -127,9 +127,8 @@ def exported_cases(records: list[CaseRecord], knowledge: Knowledge, engine: str)
 
 
 def knowledge_nquads(knowledge: Knowledge) -> str:
-    """The knowledge graph as the store holds it: its named graph, with ``nkr:knowledgeVersion``."""
-    triples = list(knowledge.graph) + [(ONTOLOGY_GRAPH, NKR.knowledgeVersion, Literal(knowledge.version))]
-    return graph_to_nquads(triples, str(ONTOLOGY_GRAPH))
+    """The knowledge graph as the store holds it (:func:`netkg.registry.knowledge_graph.knowledge_graph_triples`)."""
+    return graph_to_nquads(list(knowledge_graph_triples(knowledge)), str(ONTOLOGY_GRAPH))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from netkg import __version__
 from netkg.errors import EnvironmentProblem, InputError
+from netkg.registry.knowledge_graph import knowledge_graph_triples
 from netkg.registry.query_worker import QueryWorker, evaluate
 from netkg.sparql import Rows, Term, ask_rows, check_read_only, inline_values
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH
@@ -264,12 +265,12 @@ class EmbeddedStore(Store):
     def load_ontology(self, knowledge: Any) -> None:
         """Put the ontology into its named graph, replacing an older copy.
 
-        The graph also records ``<ontology graph> nkr:knowledgeVersion "..."``.
+        The graph is :func:`netkg.registry.knowledge_graph.knowledge_graph_triples`: the knowledge, its
+        version (``<ontology graph> nkr:knowledgeVersion "..."``), its layout and the therapy kinds.
         """
         g = Graph()
-        for triple in knowledge.graph:
+        for triple in knowledge_graph_triples(knowledge):
             g.add(triple)
-        g.add((ONTOLOGY_GRAPH, NKR.knowledgeVersion, Literal(knowledge.version)))
         self.replace_case_graph(str(ONTOLOGY_GRAPH), g)
 
     def ontology_version(self) -> Optional[str]:
