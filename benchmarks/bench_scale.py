@@ -121,7 +121,7 @@ def layout1_size(n: int, workdir: Path, runs: int) -> dict[str, Any]:
     from netkg.registry import batch
     from netkg.registry.revisions import identity_triples
     from netkg.registry.store import EmbeddedStore, graph_to_nquads
-    from netkg.vocabulary import NKR, case_iri
+    from netkg.vocabulary import NKR, ONTOLOGY_GRAPH, case_iri
 
     def full_graph(report: Any, facts: Any, classification: Any, record_json: str, digest: str, at: str) -> str:
         case = case_iri(report.case_id)
@@ -141,7 +141,9 @@ def layout1_size(n: int, workdir: Path, runs: int) -> dict[str, Any]:
         start = time.perf_counter()
         batch.reason_into_store(cases, store)
         wall = time.perf_counter() - start
-        store.raw.update(f"DELETE WHERE {{ GRAPH ?g {{ ?case <{NKR.graphLayout}> ?layout }} }}")
+        store.raw.update(f"DELETE {{ GRAPH ?g {{ ?case <{NKR.graphLayout}> ?layout }} }} "  # case graphs only:
+                         f"WHERE {{ GRAPH ?g {{ ?case <{NKR.graphLayout}> ?layout }} "  # the knowledge graph keeps its layout
+                         f"FILTER (?g != <{ONTOLOGY_GRAPH}>) }}")
         quads = len(store.raw)
         store.close()
     finally:
