@@ -12,8 +12,7 @@ from netkg.errors import EXIT_OK, InputError
 from netkg.reasoning import ENGINES
 from netkg.registry.batch import reason_into_store
 from netkg.registry.queries import bound_query, load_query, run_query, unmatched_params
-from netkg.registry.bulk import refuse_interrupted
-from netkg.registry.knowledge_graph import refuse_outdated_knowledge_graph
+from netkg.registry.readiness import refuse_unready
 from netkg.registry.store import DEFAULT_TIMEOUT_S, EmbeddedStore, RemoteStore
 from netkg.registry.writers import WRITERS, writer_for
 
@@ -65,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
         store = RemoteStore(args.endpoint, token=read_token(args.token_file))
     elif args.store:
         store = EmbeddedStore(args.store, read_only=True)
-        refuse_interrupted(store)  # no answers from the half-written cases of an interrupted batch
-        refuse_outdated_knowledge_graph(store)  # nor empty answers for want of the therapy kinds
+        refuse_unready(store)  # an interrupted batch, or a knowledge graph of an earlier layout
     elif args.case:
         store = _reason_cases(args.case, args.engine)
     else:

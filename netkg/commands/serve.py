@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from netkg.errors import EnvironmentProblem, InputError
-from netkg.registry.bulk import refuse_interrupted
-from netkg.registry.knowledge_graph import refuse_outdated_knowledge_graph
+from netkg.registry.readiness import refuse_unready
 from netkg.registry.store import EmbeddedStore
 
 if TYPE_CHECKING:
@@ -193,8 +192,7 @@ def _check_arguments(args: argparse.Namespace, token: Optional[str]) -> None:
     check_listening(args.host, args.port, token, "the registry", "docs/security.md")
     store = EmbeddedStore(args.store, read_only=True)
     try:
-        refuse_interrupted(store)  # no answers from the half-written cases of an interrupted batch
-        refuse_outdated_knowledge_graph(store)  # nor empty answers for want of the therapy kinds
+        refuse_unready(store)  # an interrupted batch, or a knowledge graph of an earlier layout
     finally:
         store.close()
 

@@ -7,9 +7,10 @@ It holds
 
 * every asserted triple of the knowledge;
 * ``<graph> nkr:knowledgeVersion "..."`` and ``<graph> nkr:graphLayout "2"`` (what this module writes);
-* the **therapy kinds**: ``T nkr:kindOf A`` for every therapy class ``T`` (a subclass of ``netkg:Therapy``)
-  and every named class ``A`` that ``T`` is, or is a kind of (``T rdfs:subClassOf* A``, ``T`` itself
-  included).  Cohort queries join through these few hundred triples instead of evaluating a property path
+* the **therapy kinds**: ``T nkr:kindOf A`` for every therapy class ``T`` (``knowledge.therapies``) and
+  every named class ``A`` that ``T`` is, or is a kind of (``knowledge.ancestors(T)``, the told hierarchy the
+  report's conflict resolution uses; the answers of ``T rdfs:subClassOf* A``, which
+  ``tests/test_knowledge_graph.py`` checks).  Cohort queries join through these few hundred triples instead of evaluating a property path
   for every case they look at (``queries/cohort/eligible-for-therapy.rq``: about 4x faster on 100,000
   cases), and SPARQL servers that cannot evaluate a path from a bound parameter (Virtuoso 7) answer them.
 
@@ -22,9 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS
 
 from netkg.errors import EnvironmentProblem
 from netkg.vocabulary import NKR, ONTOLOGY_GRAPH, THERAPY
@@ -35,14 +34,11 @@ KNOWLEDGE_GRAPH_LAYOUT = "2"
 Triple = tuple[Any, Any, Any]
 
 
-def therapy_kinds(graph: Any) -> Iterator[tuple[URIRef, URIRef]]:
-    """``(T, A)`` for every therapy class ``T`` of ``graph`` and every named class ``A`` with ``T rdfs:subClassOf* A``."""
-    for therapy in sorted(set(graph.transitive_subjects(RDFS.subClassOf, THERAPY))):
-        if not isinstance(therapy, URIRef):
-            continue
-        for kind in sorted(set(graph.transitive_objects(therapy, RDFS.subClassOf))):
-            if isinstance(kind, URIRef):
-                yield therapy, kind
+def therapy_kinds(knowledge: Any) -> Iterator[tuple[URIRef, URIRef]]:
+    """``(T, A)`` for every therapy class ``T`` and every class ``A`` in ``knowledge.ancestors(T)`` (``T`` included)."""
+    for therapy in sorted(knowledge.therapies):
+        for kind in sorted(knowledge.ancestors(therapy)):
+            yield therapy, kind
 
 
 def knowledge_graph_triples(knowledge: Any) -> Iterator[Triple]:
@@ -50,16 +46,13 @@ def knowledge_graph_triples(knowledge: Any) -> Iterator[Triple]:
     yield from knowledge.graph
     yield ONTOLOGY_GRAPH, NKR.knowledgeVersion, Literal(knowledge.version)
     yield ONTOLOGY_GRAPH, NKR.graphLayout, Literal(KNOWLEDGE_GRAPH_LAYOUT)
-    for therapy, kind in therapy_kinds(knowledge.graph):
+    for therapy, kind in therapy_kinds(knowledge):
         yield therapy, NKR.kindOf, kind
 
 
 def knowledge_graph_layout(store: Any) -> "str | None":
     """The layout the knowledge graph of an embedded store states, or None (no knowledge graph, or an earlier one)."""
-    name = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    for quad in store.raw.quads_for_pattern(name, ox.NamedNode(str(NKR.graphLayout)), None, name):
-        return quad.object.value
-    return None
+    return store.ontology_value(NKR.graphLayout)
 
 
 def refuse_outdated_knowledge_graph(store: Any) -> None:

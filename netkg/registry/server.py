@@ -36,7 +36,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from netkg.errors import InputError
-from netkg.sparql import check_read_only, quick_query_form
+from netkg.sparql import check_read_only, parsed_query_form, quick_query_form
 
 JSON_RESULTS = "application/sparql-results+json"
 MAX_QUERY_BYTES = 1_000_000
@@ -73,8 +73,10 @@ def make_app(settings: GateSettings) -> Starlette:
         if isinstance(text, Response):
             return text
         try:
-            if len(text) > INLINE_QUERY_CHARS or quick_query_form(text) is None:
-                await run_in_threadpool(check_read_only, text)  # rdflib's verdict, and every refusal's message
+            if len(text) > INLINE_QUERY_CHARS:
+                await run_in_threadpool(check_read_only, text)
+            elif quick_query_form(text) is None:
+                await run_in_threadpool(parsed_query_form, text)  # rdflib's verdict, and every refusal's message
         except InputError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=400)
         return await _forward(text, upstream)

@@ -275,8 +275,12 @@ class EmbeddedStore(Store):
 
     def ontology_version(self) -> Optional[str]:
         """The knowledge version of the stored ontology, or None when it is not loaded."""
+        return self.ontology_value(NKR.knowledgeVersion)
+
+    def ontology_value(self, prop: Any) -> Optional[str]:
+        """The value of ``<ontology graph> prop ?value`` in the ontology graph, or None."""
         name = ox.NamedNode(str(ONTOLOGY_GRAPH))
-        for quad in self._store.quads_for_pattern(name, ox.NamedNode(str(NKR.knowledgeVersion)), None, name):
+        for quad in self._store.quads_for_pattern(name, ox.NamedNode(str(prop)), None, name):
             return quad.object.value
         return None
 

@@ -20,8 +20,7 @@ from starlette.routing import Route
 from netkg.errors import NetkgError
 from netkg.paths import QUERY_ROOT
 from netkg.registry.queries import QueryFile, load_query, query_files, run_query
-from netkg.registry.bulk import refuse_interrupted
-from netkg.registry.knowledge_graph import refuse_outdated_knowledge_graph
+from netkg.registry.readiness import refuse_unready
 from netkg.registry.store import EmbeddedStore
 from netkg.web.pages import not_found, render
 
@@ -42,8 +41,7 @@ def _store(request: Request) -> EmbeddedStore:
     state = request.app.state
     if state.store is None:
         store = EmbeddedStore(state.settings.store, read_only=True)
-        refuse_interrupted(store)  # no answers from the half-written cases of an interrupted batch
-        refuse_outdated_knowledge_graph(store)  # nor empty answers for want of the therapy kinds
+        refuse_unready(store)  # an interrupted batch, or a knowledge graph of an earlier layout
         state.store = store
     return state.store
 
