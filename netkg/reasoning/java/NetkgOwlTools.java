@@ -7,10 +7,16 @@
 //   explain FILE MAX_JUST SECONDS    {"kind":"coherence",...}, then one {"kind":"unsatisfiable",...}
 //                                    line per unsatisfiable named class with up to MAX_JUST
 //                                    justifications, found within SECONDS per class
+//   entails FILE QUESTIONS           {"kind":"coherence",...}, then one {"kind":"entailment",...} line per
+//                                    line "INDIVIDUAL_IRI CLASS_IRI" of QUESTIONS: whether the ontology
+//                                    entails ClassAssertion(CLASS INDIVIDUAL), decided by one HermiT
+//                                    entailment check each (not read from a realization)
 
 import com.clarkparsia.owlapi.explanation.BlackBoxExplanation;
 import com.clarkparsia.owlapi.explanation.HSTExplanationGenerator;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +35,7 @@ import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.OWLAxiom;
 import org.semanticweb.owlapi.model.OWLClass;
 import org.semanticweb.owlapi.model.OWLClassExpression;
+import org.semanticweb.owlapi.model.OWLDataFactory;
 import org.semanticweb.owlapi.model.OWLEntity;
 import org.semanticweb.owlapi.model.OWLEquivalentClassesAxiom;
 import org.semanticweb.owlapi.model.OWLOntology;
@@ -49,8 +56,10 @@ public final class NetkgOwlTools {
             profile(load(args[1]));
         } else if (args.length >= 4 && args[0].equals("explain")) {
             explain(load(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]));
+        } else if (args.length >= 3 && args[0].equals("entails")) {
+            entails(load(args[1]), Files.readAllLines(new File(args[2]).toPath(), StandardCharsets.UTF_8));
         } else {
-            System.err.println("usage: NetkgOwlTools profile FILE | explain FILE MAX_JUSTIFICATIONS SECONDS");
+            System.err.println("usage: NetkgOwlTools profile FILE | explain FILE MAX_JUSTIFICATIONS SECONDS | entails FILE QUESTIONS");
             System.exit(2);
         }
         System.out.flush();
@@ -91,6 +100,23 @@ public final class NetkgOwlTools {
             }
         }
         return "";
+    }
+
+    /** For each "INDIVIDUAL CLASS" line: does the ontology entail that the individual is an instance of the class? */
+    private static void entails(OWLOntology ontology, List<String> questions) {
+        OWLReasoner reasoner = new Reasoner.ReasonerFactory().createReasoner(ontology);
+        boolean consistent = reasoner.isConsistent();
+        System.out.println("{\"kind\":\"coherence\",\"consistent\":" + consistent + ",\"unsatisfiable\":[]}");
+        if (!consistent) return;
+        OWLDataFactory data = ontology.getOWLOntologyManager().getOWLDataFactory();
+        for (String line : questions) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length != 2) continue;
+            boolean entailed = reasoner.isEntailed(data.getOWLClassAssertionAxiom(
+                data.getOWLClass(IRI.create(parts[1])), data.getOWLNamedIndividual(IRI.create(parts[0]))));
+            System.out.println("{\"kind\":\"entailment\",\"individual\":" + json(parts[0]) + ",\"class\":"
+                + json(parts[1]) + ",\"entailed\":" + entailed + "}");
+        }
     }
 
     private static void explain(OWLOntology ontology, int maxJustifications, double seconds) throws Exception {
