@@ -184,6 +184,7 @@ def _finding_lines(finding: Finding) -> list[str]:
         lines.append(f"- Rule: {rule.label} [{', '.join(rule.statements)}]{_evidence(rule.evidence_levels)}{sources}")
     lines += [f"- Why: {text}" for text in finding.explanation]
     lines += [f"- {sid}: {note}" for sid, note in sorted(finding.statement_notes.items())]
+    lines += [f"- Related: {note}" for note in finding.relation_notes()]
     return lines
 
 

@@ -56,6 +56,16 @@ class Source:
     refined_by: list[str] = field(default_factory=list)  # newer statements that refine this one
 
 
+@dataclass(frozen=True)
+class Related:
+    """Another positive finding of the same report whose therapy is a kind of this one's, or includes it."""
+
+    therapy: str
+    therapy_label: str
+    category: str
+    statements: list[str]
+
+
 @dataclass
 class Finding:
     """One therapy in one category, with every rule that put it there."""
@@ -70,10 +80,21 @@ class Finding:
     excluding: list[str] = field(default_factory=list)
     intent: Optional[str] = None  # label of the intent; None: the rules speak of every intent
     statement_notes: dict[str, str] = field(default_factory=dict)  # statement id -> "refined by K101 (...)"
+    broader: list[Related] = field(default_factory=list)  # positives of more general therapies this one is a form of
+    narrower: list[Related] = field(default_factory=list)  # positives of forms of this therapy (e.g. a preferred regimen)
 
     @property
     def statements(self) -> list[str]:
         return sorted({s for r in self.rules for s in r.statements})
+
+    def relation_notes(self) -> list[str]:
+        """The related positives in words: "a form of platinum plus etoposide, also recommended (K007)"."""
+        def named(r: Related) -> str:
+            return f"{r.therapy_label}, {r.category.replace('_', ' ')} ({', '.join(r.statements)})"
+        notes = [f"a form of {named(r)}" for r in self.broader]
+        if self.narrower:
+            notes.append(f"the sources name a form of it for this case: {'; '.join(named(r) for r in self.narrower)}")
+        return notes
 
     @property
     def evidence_levels(self) -> list[dict[str, Any]]:
@@ -170,7 +191,8 @@ class Report:
             return {"therapy": f.therapy, "therapy_label": f.therapy_label, "line": f.line, "intent": f.intent,
                     "statements": f.statements, "evidence_levels": f.evidence_levels, "rules": [vars(r) for r in f.rules],
                     "explanation": f.explanation, "facts": f.facts, "excluding": f.excluding,
-                    "statement_notes": f.statement_notes}
+                    "statement_notes": f.statement_notes,
+                    "broader": [vars(r) for r in f.broader], "narrower": [vars(r) for r in f.narrower]}
 
         def note(n: Note) -> dict[str, Any]:
             return {"label": n.label, "text": n.text, "action": n.action, "therapy": n.therapy,
@@ -343,6 +365,7 @@ class ReportBuilder:
         kept, withheld = self._companions(kept)
         kept, superseded = self._supersede(kept, applied)
         findings = self._merge(record, classification, kept + [(c, t, r, []) for c, t, r in negatives])
+        self._relate_positives(findings)
         positive_therapies = [URIRef(f.therapy) for f in findings if f.category in _RANK]
         finding_rules = {URIRef(r.iri) for f in findings for r in f.rules}
         grade = next((g for g in V.GRADE_CLASSES if g in classification.tumour_types), None)
@@ -473,6 +496,23 @@ class ReportBuilder:
             f.statement_notes.update(self._statement_notes(rule, classification))
         order = {c: i for i, c in enumerate(CATEGORIES)}
         return sorted(by_key.values(), key=lambda f: (order[f.category], f.line, f.therapy_label, f.intent or ""))
+
+    def _relate_positives(self, findings: list[Finding]) -> None:
+        """Link positive findings of which one's therapy is a form of the other's, in overlapping intents.
+
+        Carboplatin plus etoposide (K115) and platinum plus etoposide (K007) are one decision read
+        twice: each row names the other, so the report shows the preferred form and the general
+        regimen it belongs to instead of two unrelated rows.
+        """
+        positives = [f for f in findings if f.category in _RANK]
+        for specific in positives:
+            for general in positives:
+                if (specific is general or specific.therapy == general.therapy
+                        or not (specific.intent is None or general.intent is None or specific.intent == general.intent)
+                        or not self.k.subsumes(URIRef(general.therapy), URIRef(specific.therapy))):
+                    continue
+                specific.broader.append(Related(general.therapy, general.therapy_label, general.category, general.statements))
+                general.narrower.append(Related(specific.therapy, specific.therapy_label, specific.category, specific.statements))
 
     def _line(self, rule: Rule, record: CaseRecord) -> str:
         """The line a finding is for: the case's derived line for line-bound rules, else the rule's setting."""

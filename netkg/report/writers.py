@@ -144,6 +144,8 @@ def _findings_table(title: str, items: list[Finding]) -> Table:
             why += f" · {facts}"
         if f.excluding:
             why += f" · except: {', '.join(x.rsplit('/', 1)[-1] for x in f.excluding)}"
+        for note in f.relation_notes():
+            why += f" · {note}"
         cites = sorted({c for r in f.rules for c in r.citations})
         line = ", ".join(f.line) + (f" · {f.intent}" if f.intent else "")
         statements = [f"{s} ({f.statement_notes[s]})" if s in f.statement_notes else s for s in f.statements]
