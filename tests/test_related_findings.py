@@ -39,11 +39,24 @@ def test_the_preferred_regimen_and_the_general_one_name_each_other():
     assert not carboplatin.narrower and not platinum.broader
 
 
+def test_one_therapy_recommended_by_one_source_and_to_consider_by_another_names_both_strengths():
+    case = yaml.safe_load((EXAMPLES / "cohort" / "current-19-localised-colon-nec.yaml").read_text())
+    report = reason_records([as_record(case)], engine="fast")[0].report
+    surgery = NETKG.LocoregionalResection
+    recommended = _finding(report.items("recommended"), surgery)
+    consider = _finding(report.items("consider"), surgery)
+    assert [(r.category, r.statements) for r in recommended.also] == [("consider", ["K116"])]
+    assert [(r.category, r.statements) for r in consider.also] == [("recommended", ["K053"])]
+    text = " ".join(to_text(report, width=400).split())
+    assert "the sources differ in strength: to consider under K116" in text
+    assert "the sources differ in strength: recommended under K053" in text
+
+
 def test_unrelated_positives_and_negatives_are_not_linked():
     report = reason_records([as_record(NEC)], engine="fast")[0].report
     temozolomide = _finding(report.items("consider"), NETKG.TemozolomideBasedChemotherapy)
-    assert not temozolomide.broader and not temozolomide.narrower
-    assert all(not f.broader and not f.narrower for c in ("not_recommended", "contraindicated") for f in report.items(c))
+    assert not temozolomide.broader and not temozolomide.narrower and not temozolomide.also
+    assert all(not f.broader and not f.narrower and not f.also for c in ("not_recommended", "contraindicated") for f in report.items(c))
 
 
 def test_every_format_shows_the_link():
@@ -65,8 +78,10 @@ def test_links_are_symmetric_and_follow_the_hierarchy_on_generated_cases():
             return {r.therapy for f in positives if f.therapy == therapy for r in getattr(f, side)}
         for f in reasoned.report.findings:
             if f not in positives:
-                assert not f.broader and not f.narrower
+                assert not f.broader and not f.narrower and not f.also
                 continue
+            for r in f.also:
+                assert r.therapy == f.therapy and r.category != f.category
             for r in f.broader:
                 linked += 1
                 assert r.therapy != f.therapy and k.subsumes(URIRef(r.therapy), URIRef(f.therapy))

@@ -82,6 +82,7 @@ class Finding:
     statement_notes: dict[str, str] = field(default_factory=dict)  # statement id -> "refined by K101 (...)"
     broader: list[Related] = field(default_factory=list)  # positives of more general therapies this one is a form of
     narrower: list[Related] = field(default_factory=list)  # positives of forms of this therapy (e.g. a preferred regimen)
+    also: list[Related] = field(default_factory=list)  # the same therapy in the other positive category (sources differ in strength)
 
     @property
     def statements(self) -> list[str]:
@@ -91,7 +92,9 @@ class Finding:
         """The related positives in words: "a form of platinum plus etoposide, also recommended (K007)"."""
         def named(r: Related) -> str:
             return f"{r.therapy_label}, {r.category.replace('_', ' ')} ({', '.join(r.statements)})"
-        notes = [f"a form of {named(r)}" for r in self.broader]
+        notes = [f"the sources differ in strength: {'to consider' if r.category == 'consider' else r.category} "
+                 f"under {', '.join(r.statements)}" for r in self.also]
+        notes += [f"a form of {named(r)}" for r in self.broader]
         if self.narrower:
             notes.append(f"the sources name a form of it for this case: {'; '.join(named(r) for r in self.narrower)}")
         return notes
@@ -192,7 +195,8 @@ class Report:
                     "statements": f.statements, "evidence_levels": f.evidence_levels, "rules": [vars(r) for r in f.rules],
                     "explanation": f.explanation, "facts": f.facts, "excluding": f.excluding,
                     "statement_notes": f.statement_notes,
-                    "broader": [vars(r) for r in f.broader], "narrower": [vars(r) for r in f.narrower]}
+                    "broader": [vars(r) for r in f.broader], "narrower": [vars(r) for r in f.narrower],
+                    "also": [vars(r) for r in f.also]}
 
         def note(n: Note) -> dict[str, Any]:
             return {"label": n.label, "text": n.text, "action": n.action, "therapy": n.therapy,
@@ -498,21 +502,25 @@ class ReportBuilder:
         return sorted(by_key.values(), key=lambda f: (order[f.category], f.line, f.therapy_label, f.intent or ""))
 
     def _relate_positives(self, findings: list[Finding]) -> None:
-        """Link positive findings of which one's therapy is a form of the other's, in overlapping intents.
+        """Link positive findings of one therapy, or of which one's therapy is a form of the other's, in overlapping intents.
 
         Carboplatin plus etoposide (K115) and platinum plus etoposide (K007) are one decision read
         twice: each row names the other, so the report shows the preferred form and the general
-        regimen it belongs to instead of two unrelated rows.
+        regimen it belongs to instead of two unrelated rows.  One therapy both recommended and to
+        consider (surgery for a localised NEC: K053 recommends it, K116 names it to consider after
+        full staging) is a difference in strength between sources: each row names the other.
         """
         positives = [f for f in findings if f.category in _RANK]
-        for specific in positives:
-            for general in positives:
-                if (specific is general or specific.therapy == general.therapy
-                        or not (specific.intent is None or general.intent is None or specific.intent == general.intent)
-                        or not self.k.subsumes(URIRef(general.therapy), URIRef(specific.therapy))):
+        for a in positives:
+            for b in positives:
+                if a is b or not (a.intent is None or b.intent is None or a.intent == b.intent):
                     continue
-                specific.broader.append(Related(general.therapy, general.therapy_label, general.category, general.statements))
-                general.narrower.append(Related(specific.therapy, specific.therapy_label, specific.category, specific.statements))
+                if a.therapy == b.therapy:
+                    if a.category != b.category:
+                        a.also.append(Related(b.therapy, b.therapy_label, b.category, b.statements))
+                elif self.k.subsumes(URIRef(b.therapy), URIRef(a.therapy)):
+                    a.broader.append(Related(b.therapy, b.therapy_label, b.category, b.statements))
+                    b.narrower.append(Related(a.therapy, a.therapy_label, a.category, a.statements))
 
     def _line(self, rule: Rule, record: CaseRecord) -> str:
         """The line a finding is for: the case's derived line for line-bound rules, else the rule's setting."""
