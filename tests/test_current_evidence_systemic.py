@@ -115,6 +115,26 @@ def test_k114_net_g3_is_not_given_the_nec_platinum_protocol() -> None:
     assert level(NETKG.NETG3NoDefaultPlatinumEtoposide) == NETKG.EvidenceSingleArmOrRetrospective
 
 
+def test_k114_metastatic_pancreatic_net_g3_gets_net_type_chemotherapy_to_consider() -> None:
+    r = run("current-24-pancreatic-net-g3-sstr-negative")
+    for regimen in (NETKG.TemozolomideBasedChemotherapy, NETKG.StreptozocinBasedChemotherapy,
+                    NETKG.FluorouracilDacarbazineEpirubicin):
+        assert ("consider", ANTITUMOUR, ["any line"], ["K114"]) in rows(r, regimen)
+    assert ("not_recommended", ANTITUMOUR, ["first line"], ["K114"]) in rows(r, NETKG.PlatinumEtoposide)
+    assert level(NETKG.PancreaticNETG3Chemotherapy) == NETKG.EvidenceSingleArmOrRetrospective
+
+
+def test_k114_chemotherapy_rule_is_for_metastatic_pancreatic_net_g3_only() -> None:
+    chemo = {str(NETKG.TemozolomideBasedChemotherapy), str(NETKG.StreptozocinBasedChemotherapy)}
+    ileal = run("current-07-ileal-net-g3-first-line")
+    assert not chemo & positives(ileal)
+    localised = run("current-24-pancreatic-net-g3-sstr-negative", metastatic_sites=[], liver=None)
+    assert not chemo & positives(localised)
+    carcinoma = run("current-24-pancreatic-net-g3-sstr-negative",
+                   tumour={"primary_site": "pancreas", "differentiation": "poor", "ki67": 35, "sstr_status": "negative"})
+    assert not {str(NETKG.StreptozocinBasedChemotherapy)} & positives(carcinoma)
+
+
 def test_k107_caution_on_ssa_monotherapy_at_ki67_10_or_more() -> None:
     r = run("course-01-progressed-on-ssa", treatment_history=[], disease_course="stable",
             tumour={"primary_site": "ileum", "differentiation": "well", "ki67": 15, "sstr_status": "positive",

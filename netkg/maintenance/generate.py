@@ -309,6 +309,8 @@ def _templates() -> dict[str, Template]:
         treatment_history=[_line(pick(r, ("everolimus", "sunitinib", "prrt", "temozolomide")), "progressed")])
     T["NETG3NoDefaultPlatinumEtoposide"] = lambda r: _t("G3")(r, tumour={"primary_site": pick(r, GEP_SITES)},
                                                               treatment_history=pick(r, ([], None)))
+    T["PancreaticNETG3Chemotherapy"] = lambda r: _t("G3")(r, tumour={"primary_site": "pancreas"}, metastatic_sites=_metastatic(r),
+                                                          ecog=pick(r, (0, 1, 2, None)))
     T["DigestiveNECCarboplatinEtoposide"] = lambda r: _t("NEC", treatment_history=[])(
         r, tumour={"primary_site": pick(r, GEP_SITES)}, metastatic_sites=_metastatic(r), ecog=pick(r, (0, 1, 2, None)))
     T["NECSecondLineIrinotecan"] = lambda r: _t("NEC")(
