@@ -7,7 +7,7 @@ from typing import Protocol
 from netkg.cases.facts import CaseFacts
 from netkg.knowledge.ontology import Knowledge
 from netkg.reasoning.fast import FastReasoner
-from netkg.reasoning.reference import HermitReasoner
+from netkg.reasoning.checked import CheckedHermitReasoner
 from netkg.reasoning.result import Classification
 
 ENGINES = ("hermit", "fast")
@@ -27,7 +27,7 @@ class Reasoner(Protocol):
 def make_reasoner(knowledge: Knowledge, engine: str = DEFAULT_ENGINE) -> Reasoner:
     """The reasoner called ``engine`` ('hermit', the reference, or 'fast')."""
     if engine == "hermit":
-        return HermitReasoner(knowledge)
+        return CheckedHermitReasoner(knowledge)
     if engine == "fast":
         return FastReasoner(knowledge)
     raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
