@@ -98,7 +98,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             copy.bulk_load(b"".join(lines[at:at + step]), ox.RdfFormat.N_QUADS)
         copy.flush()
         load_s = time.perf_counter() - start
-        picks = [random.Random(2026).choice(ids) for _ in range(500)]
+        rng = random.Random(2026)
+        picks = [rng.choice(ids) for _ in range(500)]
         before = latencies(copy, picks)
         start = time.perf_counter()
         copy.optimize()

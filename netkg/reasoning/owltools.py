@@ -20,7 +20,8 @@ Entailment checks (:func:`entailed_class_assertions`): whether an ontology entai
 an instance of a class, each decided by HermiT's own entailment test (is the ontology with the negated
 assertion inconsistent?) rather than read from a realization of every individual.  HermiT's realization
 has, on rare runs, left out a type it entails (docs/maintenance.md); the entailment test is the
-definition of the answer, so the agreement proof settles a disagreement with it.
+definition of the answer, so the engine ``hermit`` decides with it every class on which the realization
+and the fast path differ (:mod:`netkg.reasoning.checked`).
 """
 
 from __future__ import annotations

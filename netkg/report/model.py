@@ -513,7 +513,7 @@ class ReportBuilder:
         positives = [f for f in findings if f.category in _RANK]
         for a in positives:
             for b in positives:
-                if a is b or not (a.intent is None or b.intent is None or a.intent == b.intent):
+                if a is b or not _intents_overlap(a.intent, b.intent):
                     continue
                 if a.therapy == b.therapy:
                     if a.category != b.category:
@@ -607,8 +607,8 @@ def _strength(category: str) -> URIRef:
     return {v: k for k, v in _CATEGORY_OF.items()}[category]
 
 
-def _intents_overlap(a: Optional[URIRef], b: Optional[URIRef]) -> bool:
-    """A rule without an intent speaks of every intent."""
+def _intents_overlap(a: Optional[str], b: Optional[str]) -> bool:
+    """A rule (or finding) without an intent speaks of every intent; intents are IRIs or their labels."""
     return a is None or b is None or a == b
 
 
