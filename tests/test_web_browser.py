@@ -27,10 +27,12 @@ if not (CHROMEDRIVER.exists() and CHROMIUM.exists()):
 webdriver = pytest.importorskip("selenium.webdriver")
 uvicorn = pytest.importorskip("uvicorn")
 
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from netkg.web.app import WebSettings, make_app  # noqa: E402
 
@@ -82,6 +84,28 @@ def _screenshot(driver, name: str) -> None:
         driver.set_window_size(1280, 900)
 
 
+def _when_loaded(driver, by: str, value: str, timeout: float = 20.0):
+    """The element ``value`` of the page a submit or a click leads to, once the browser has loaded it.
+
+    A click returns before the next page is there; looking the element up at once can find the old page.
+    """
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((by, value)))
+
+
+def _heading_is(driver, text: str, timeout: float = 20.0, prefix: bool = False) -> bool:
+    """Wait until the page's first heading reads ``text`` (or starts with it); False after ``timeout`` s."""
+    def ready(d) -> bool:
+        headings = d.find_elements(By.TAG_NAME, "h1")
+        if not headings:
+            return False
+        shown = headings[0].text
+        return shown.startswith(text) if prefix else shown == text
+    try:
+        return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(ready)
+    except TimeoutException:
+        return False
+
+
 def _by_id(driver, path: str):
     return driver.find_element(By.ID, "f-" + path.replace(".", "-"))
 
@@ -115,14 +139,14 @@ def test_the_seed_case_typed_into_the_form_gives_its_report(browser, base_url: s
     _fill(browser, yaml.safe_load(EXAMPLE.read_text()))
     _screenshot(browser, "case-form")
     _by_id(browser, "tumour.ki67").send_keys(Keys.ENTER)  # submitted with the keyboard
-    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Report for case")
-    indicated = browser.find_element(By.ID, "cat-recommended").find_element(By.XPATH, "..").text
+    assert _heading_is(browser, "Report for case", prefix=True)
+    indicated = _when_loaded(browser, By.ID, "cat-recommended").find_element(By.XPATH, "..").text
     contraindicated = browser.find_element(By.ID, "cat-contraindicated").find_element(By.XPATH, "..").text
     assert "platinum plus etoposide" in indicated and "K007" in indicated
     assert "somatostatin analog" in contraindicated and "K014" in contraindicated
     _screenshot(browser, "report")
     browser.find_element(By.CSS_SELECTOR, 'a[href="/knowledge/statements/K007"]').click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Statement K007"
+    assert _heading_is(browser, "Statement K007")
 
 
 def test_a_bad_ki67_is_shown_next_to_the_ki67_field(browser, base_url: str) -> None:
@@ -131,7 +155,7 @@ def test_a_bad_ki67_is_shown_next_to_the_ki67_field(browser, base_url: str) -> N
     case["tumour"]["ki67"] = 150
     _fill(browser, case)
     browser.find_element(By.ID, "submit-case").click()
-    error = browser.find_element(By.ID, "f-tumour-ki67-error")
+    error = _when_loaded(browser, By.ID, "f-tumour-ki67-error")
     assert "100" in error.text
     field = _by_id(browser, "tumour.ki67")
     assert field.get_attribute("value") == "150" and field.get_attribute("aria-invalid") == "true"
@@ -151,5 +175,5 @@ def test_the_form_is_submitted_with_tab_and_enter_only(browser, base_url: str) -
     assert body.get_attribute("id") == "submit-case"
     body.send_keys(Keys.ENTER)
     # no primary site: the error summary and the field's error appear
-    assert browser.find_element(By.ID, "f-tumour-primary_site-error").is_displayed()
+    assert _when_loaded(browser, By.ID, "f-tumour-primary_site-error").is_displayed()
     assert browser.find_element(By.ID, "error-summary").is_displayed()
