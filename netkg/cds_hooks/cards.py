@@ -100,7 +100,9 @@ def options_card(ctx: CardContext, report: Report, medications: list[CurrentMedi
     lines = [f"**Treatment options for this case** (grade: {report.key_facts.get('grade', 'not determined')}; "
              f"{report.key_facts.get('line of therapy', '')})", "", *rows]
     if report.cautions:
-        lines += ["", "**Cautions**", ""] + [f"- {n.label}: {n.action or n.text} [{', '.join(n.source.statements)}]"
+        lines += ["", "**Cautions**", ""] + [f"- {n.label}: {n.action or n.text}"
+                                            + (f" (in this case: {n.in_this_case()})" if n.met else "")
+                                            + f" [{', '.join(n.source.statements)}]"
                                             for n in report.cautions]
     if report.data_warnings:
         lines += ["", "**Data to check**", ""] + [f"- {escape(w['field'])}: {escape(w['message'])}" for w in report.data_warnings]
@@ -117,7 +119,8 @@ def workup_card(ctx: CardContext, note: Note, graded: bool) -> dict[str, Any]:
     """A work-up the report requires: a warning while the grade is undetermined, else info; a draft request."""
     name = re.sub(r"^work-up:\s*", "", note.label)
     summary = f"Work-up needed: {name} [{', '.join(note.source.statements)}]"
-    detail = f"**{_cap(name)}**\n\n{note.text}\n\n" + (f"Action: {note.action}\n\n" if note.action else "") + \
+    detail = f"**{_cap(name)}**\n\n{note.text}\n\n" + (f"In this case: {note.in_this_case()}\n\n" if note.met else "") + \
+        (f"Action: {note.action}\n\n" if note.action else "") + \
         f"Rule: {note.source.label} [{', '.join(note.source.statements)}]" + _evidence(note.source.evidence_levels)
     suggestions = None
     if note.action:

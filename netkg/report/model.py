@@ -152,6 +152,12 @@ class Note:
     source: Source
     therapy: Optional[str] = None
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    met: list[str] = field(default_factory=list)  # what the rule names that holds for this case (K057: which factors)
+    facts: dict[str, Any] = field(default_factory=dict)  # the case fields the rule reads, with this case's values
+
+    def in_this_case(self) -> str:
+        """What of the rule's condition holds here, in words ("" when the rule names nothing beyond a case)."""
+        return ", ".join(self.met)
 
 
 @dataclass
@@ -201,7 +207,8 @@ class Report:
         def note(n: Note) -> dict[str, Any]:
             return {"label": n.label, "text": n.text, "action": n.action, "therapy": n.therapy,
                     "statements": n.source.statements, "articles": n.source.articles, "rule": n.source.iri,
-                    "evidence": n.evidence, "citations": n.source.citations, "evidence_levels": n.source.evidence_levels}
+                    "evidence": n.evidence, "citations": n.source.citations, "evidence_levels": n.source.evidence_levels,
+                    "met": n.met, "facts": n.facts}
 
         return {
             "case_id": self.case_id, "knowledge_version": self.knowledge_version, "engine": self.engine,
@@ -383,15 +390,15 @@ class ReportBuilder:
             profile=self._profile(classification),
             findings=findings,
             conflicts=conflicts,
-            workup=self._notes(applied, V.WORKUP_RULE, "work-up", types),
-            cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution", types)
+            workup=self._notes(applied, V.WORKUP_RULE, "work-up", record, classification),
+            cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution", record, classification)
                       if n.therapy and any(k.related(URIRef(n.therapy), t) for t in positive_therapies)],
             dosing=self._items(V.DOSING, positive_therapies, finding_rules, types),
             monitoring=self._items(V.MONITORING, positive_therapies, finding_rules, types),
             evidence=self._items(V.EVIDENCE, positive_therapies, finding_rules, types),
-            followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up", types),
-            prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis", types),
-            process=self._notes(applied, V.PROCESS_RULE, "process", types),
+            followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up", record, classification),
+            prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis", record, classification),
+            process=self._notes(applied, V.PROCESS_RULE, "process", record, classification),
             data_warnings=[w.as_dict() for w in implausibilities(record)],
             key_facts=self._key_facts(record, classification, grade),
             withheld=withheld,
@@ -528,10 +535,14 @@ class ReportBuilder:
             return course.ordinal(course.current_line(record.treatment_history)) + " line"
         return self.k.label(rule.line) if rule.line else "any line"
 
-    def _explain(self, rule: Rule, classification: Classification) -> str:
+    def _met(self, rule: Rule, classification: Classification) -> list[str]:
+        """The classes the rule's definition names that the case or its tumour belongs to, by label."""
         named = self.named.get(rule.iri, set())
-        met = sorted(self.k.label(t) for t in (classification.case_types | classification.tumour_types) & named
-                     if t != V.PATIENT_CASE)
+        return sorted(self.k.label(t) for t in (classification.case_types | classification.tumour_types) & named
+                      if t != V.PATIENT_CASE)
+
+    def _explain(self, rule: Rule, classification: Classification) -> str:
+        met = self._met(rule, classification)
         because = f" The case is: {', '.join(met)}." if met else ""
         return f"{rule.label} [{', '.join(rule.statements)}]: applies to {self.rendered.get(rule.iri, '')}.{because}"
 
@@ -557,16 +568,21 @@ class ReportBuilder:
         return sorted(self.k.label(t) for t in classification.case_types | classification.tumour_types
                       if t not in rule_iris and t not in skip)
 
-    def _notes(self, applied: list[Rule], family: URIRef, kind: str, types: AbstractSet[URIRef]) -> list[Note]:
+    def _notes(self, applied: list[Rule], family: URIRef, kind: str, record: CaseRecord,
+               classification: Classification) -> list[Note]:
+        """The notes of one rule family that apply, each saying what of its condition this case meets."""
+        types = classification.case_types
         out = []
         for r in applied:
             if r.family != family:
                 continue
             therapies = [a.therapy for a in r.axioms] or [None]
+            met = self._met(r, classification)
+            facts = self._facts(r, record)
             for therapy in therapies:
                 evidence = [self._item_dict(i) for i in self.rule_evidence.get(r.iri, []) if _enrolled(i, types)]
                 out.append(Note(kind, r.label, r.definition, r.action, self.source(r),
-                                str(therapy) if therapy else None, evidence))
+                                str(therapy) if therapy else None, evidence, list(met), dict(facts)))
         return out
 
     def _items(self, kind: URIRef, therapies: list[URIRef], rules: AbstractSet[URIRef],

@@ -160,6 +160,8 @@ def _notes_table(title: str, notes: list[Note]) -> Table:
     t.add_column("sources")
     for n in notes:
         text = n.action or n.text
+        if n.met:
+            text += f" · in this case: {n.in_this_case()}"
         if n.evidence:
             text += " · " + "; ".join(e["label"] for e in n.evidence)
         t.add_row(n.label, text, _cite(n.source.statements, n.source.citations) + _levels(n.source.evidence_levels))
