@@ -108,6 +108,23 @@ def test_nec_is_advised_against_somatostatin_analogs(knowledge: Knowledge) -> No
     assert s.nearest_rule is None and s.failed == []
 
 
+def test_a_nec_at_ecog_3_is_told_why_no_chemotherapy_is_offered_next_to_the_regimens_advised_against(
+        knowledge: Knowledge) -> None:
+    r = reasoned(NEC_SIGMOID, ecog=3, treatment_history=[])  # first line
+    assert not r.report.items("recommended") and not r.report.items("consider")
+    s = statuses(r, knowledge)[NETKG.Chemotherapy]
+    assert s.status == "advised against"  # the colorectal regimens (K013)
+    assert "K013" in s.statements and s.nearest_rule is not None
+    assert [c.facts for c in s.failed] == [{"ecog": 3}] and not s.failed[0].population
+    assert "; otherwise not offered: " in s.text and "(ecog = 3)" in s.text
+
+
+def test_a_nearest_rule_for_another_tumour_is_not_named_next_to_a_negative(knowledge: Knowledge) -> None:
+    s = statuses(reasoned(NEC_SIGMOID, ecog=3, treatment_history=[]), knowledge)[NETKG.Surgery]
+    assert s.status == "advised against"
+    assert s.nearest_rule is None and "otherwise" not in s.text
+
+
 def test_a_negative_on_a_broader_class_advises_against_the_family(knowledge: Knowledge) -> None:
     r = reasoned(G1_LOCALISED, metastatic_sites=["liver", "bone"], liver={"lesion_count": 3, "resectable": True})
     assert str(NETKG.UpfrontSurgery) in r.report.therapies("contraindicated")
@@ -164,4 +181,7 @@ def test_every_family_is_reported_once_with_its_statement_ids(path: Path, knowle
         assert s.text.startswith(f"{s.family_label}: {s.status} -- ")
         assert s.statements and all(i in s.text for i in s.statements), s.text
         assert bool(s.findings) == (s.status in STATUSES[:3])
-        assert (s.nearest_rule is not None) == (s.status in STATUSES[3:])
+        if s.status in STATUSES[3:]:
+            assert s.nearest_rule is not None
+        elif s.nearest_rule is not None:  # only advised against, with a rule for this tumour unmet in the course
+            assert s.status == "advised against" and "; otherwise not offered: " in s.text and s.failed

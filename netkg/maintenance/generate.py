@@ -253,6 +253,8 @@ def _templates() -> dict[str, Template]:
         r, tumour={"sstr_status": "positive"}, disease_course="progressive",
         treatment_history=[_line(pick(r, SSA), pick(r, ("progressed", "progressed", "ongoing")))])
     T["PoorFitnessNoMajorSurgery"] = lambda r: _t(None)(r, ecog=pick(r, (3, 4)))
+    T["PoorFitnessSystemicTherapyDecision"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(
+        r, ecog=pick(r, (3, 4)), metastatic_sites=_metastatic(r), complete_resection=pick(r, (False, None)))
     T["ProcessEarlyPalliativeCare"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(
         r, metastatic_sites=_metastatic(r), complete_resection=pick(r, (False, None)))
     T["WorkupTreatmentHistory"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(r, treatment_history=None)

@@ -36,6 +36,12 @@ IRI order.  The line of a *not covered* family says whom the sources address it
 for (each candidate's population conditions, with its statement ids) and the
 case's facts against them.  A family no rule recommends is *not covered*.
 
+A family that is only advised against can still have rules for this tumour that the patient does not meet
+at this point of the course or at this fitness (platinum-etoposide for a NEC at ECOG 3, with colorectal
+regimens advised against): its line then says both, the negative findings and "otherwise not offered" with
+the nearest rule and its unmet conditions, so that a narrow negative does not read as the whole family's
+answer. A nearest rule that fails on the tumour itself is not named there.
+
 Everything derived from the knowledge (candidate rules, flattened conditions and
 their text) is built once per :class:`~netkg.knowledge.ontology.Knowledge` object; per case
 only set lookups on the classification and the few facts shown are done.
@@ -234,8 +240,39 @@ class _FamilyIndex:
                 for family in self.families_of(finding.therapy, is_negative):
                     target[family].append(finding)
         case = _CaseView(classification, record)
-        return [self._found(family, positive[family], negative[family]) if positive[family] or negative[family]
-                else self._missing(family, case) for family in FAMILIES]
+        out = []
+        for family in FAMILIES:
+            if not (positive[family] or negative[family]):
+                out.append(self._missing(family, case))
+                continue
+            found = self._found(family, positive[family], negative[family])
+            if not positive[family]:
+                found = self._with_unmet_course_rule(found, family, case)
+            out.append(found)
+        return out
+
+    def _with_unmet_course_rule(self, against: FamilyStatus, family: URIRef, case: "_CaseView") -> FamilyStatus:
+        """A family only advised against, one of whose own rules is for this tumour but not met at this point of the
+        course or at this fitness: both halves are shown.
+
+        Without it "chemotherapy: advised against -- colorectal cancer regimen" reads as if every chemotherapy were
+        advised against, when the platinum-etoposide rules are for this tumour and unmet only because of ECOG 3. A
+        nearest rule that fails on the tumour (another site, size or type) is left out: it is not for this case.
+        """
+        nearest = self._nearest(family, case)
+        if nearest is None or nearest.population or any(c.on_tumour for c in nearest.failed) or not nearest.failed:
+            return against
+        rule = nearest.candidate.rule
+        failed = [case.condition(c) for c in nearest.failed]
+        text = (f"{against.text}; otherwise not offered: {_rule_name(rule)} "
+                f"needs {'; '.join(_describe(c) for c in failed)}")
+        return FamilyStatus(against.family, against.family_label, against.status, against.findings, str(rule.iri),
+                            rule.label, sorted(set(against.statements) | set(rule.statements)), failed, text)
+
+    def _nearest(self, family: URIRef, case: "_CaseView") -> Optional[_Failure]:
+        """The candidate rule of the family the case comes closest to meeting (None without candidates)."""
+        failures = [case.failure(c) for c in self.candidates[family]]  # in IRI order: min() keeps the first
+        return min(failures, key=lambda f: (f.population, f.other, len(f.failed))) if failures else None
 
     def families_of(self, therapy: str, negative: bool) -> tuple[URIRef, ...]:
         """The families a finding on ``therapy`` counts for (positive: member; negative: related)."""
