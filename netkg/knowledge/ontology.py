@@ -181,9 +181,17 @@ class Knowledge:
         """True when ``specific`` is ``general`` or a told subclass of it."""
         return general in self.ancestors(specific)
 
+    @cached_property
+    def _related_cache(self) -> dict[tuple[URIRef, URIRef], bool]:
+        return {}
+
     def related(self, a: URIRef, b: URIRef) -> bool:
-        """True when one class is the other or a subclass of it."""
-        return self.subsumes(a, b) or self.subsumes(b, a)
+        """True when one class is the other or a subclass of it (memoised: reports ask the same pairs per case)."""
+        key = (a, b)
+        found = self._related_cache.get(key)
+        if found is None:
+            found = self._related_cache[key] = self.subsumes(a, b) or self.subsumes(b, a)
+        return found
 
     # ------------------------------------------------------------------ rules and items
     @cached_property

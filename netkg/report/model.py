@@ -310,6 +310,7 @@ class ReportBuilder:
         self.defs = knowledge.definitions
         # Derived once per knowledge: what each rule's definition names, depends on, and reads as.
         self.named = {iri: named_in(expr) for iri, expr in self.defs.items()}
+        self._named_shown = {iri: frozenset(n - {V.PATIENT_CASE}) for iri, n in self.named.items()}  # what _met may list
         self.props = {iri: properties_used(expr, self.defs) for iri, expr in self.defs.items()}
         self.rendered = {iri: render(expr, knowledge.label) for iri, expr in self.defs.items()}
         self.items_of_kind: dict[URIRef, list[Item]] = {}  # dosing, monitoring, evidence: grouped once
@@ -375,7 +376,8 @@ class ReportBuilder:
                 kept.append((cat, therapy, rule, sorted(set(excluding))))
         kept, withheld = self._companions(kept)
         kept, superseded = self._supersede(kept, applied)
-        findings = self._merge(record, classification, kept + [(c, t, r, []) for c, t, r in negatives])
+        case = _CaseView(record, classification)
+        findings = self._merge(case, kept + [(c, t, r, []) for c, t, r in negatives])
         self._relate_positives(findings)
         positive_therapies = [URIRef(f.therapy) for f in findings if f.category in _RANK]
         finding_rules = {URIRef(r.iri) for f in findings for r in f.rules}
@@ -390,15 +392,15 @@ class ReportBuilder:
             profile=self._profile(classification),
             findings=findings,
             conflicts=conflicts,
-            workup=self._notes(applied, V.WORKUP_RULE, "work-up", record, classification),
-            cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution", record, classification)
+            workup=self._notes(applied, V.WORKUP_RULE, "work-up", case),
+            cautions=[n for n in self._notes(applied, V.CAUTION_RULE, "caution", case)
                       if n.therapy and any(k.related(URIRef(n.therapy), t) for t in positive_therapies)],
             dosing=self._items(V.DOSING, positive_therapies, finding_rules, types),
             monitoring=self._items(V.MONITORING, positive_therapies, finding_rules, types),
             evidence=self._items(V.EVIDENCE, positive_therapies, finding_rules, types),
-            followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up", record, classification),
-            prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis", record, classification),
-            process=self._notes(applied, V.PROCESS_RULE, "process", record, classification),
+            followup=self._notes(applied, V.FOLLOWUP_RULE, "follow-up", case),
+            prognosis=self._notes(applied, V.PROGNOSIS_RULE, "prognosis", case),
+            process=self._notes(applied, V.PROCESS_RULE, "process", case),
             data_warnings=[w.as_dict() for w in implausibilities(record)],
             key_facts=self._key_facts(record, classification, grade),
             withheld=withheld,
@@ -487,7 +489,7 @@ class ReportBuilder:
             "fitness": fitness,
         }
 
-    def _merge(self, record: CaseRecord, classification: Classification,
+    def _merge(self, case: "_CaseView",
                rows: list[tuple[str, URIRef, Rule, list[str]]]) -> list[Finding]:
         """One finding per therapy, category and intent; a row never holds another category's rule."""
         by_key: dict[tuple[str, URIRef, Optional[URIRef]], Finding] = {}
@@ -498,13 +500,13 @@ class ReportBuilder:
                     cat, str(therapy), self.k.label(therapy), [], [], [], {}, [],
                     self.k.label(rule.intent) if rule.intent else None)
             f.rules.append(self.source(rule))
-            line = self._line(rule, record)
+            line = self._line(rule, case.record)
             if line not in f.line:
                 f.line.append(line)
-            f.explanation.append(self._explain(rule, classification))
-            f.facts.update(self._facts(rule, record))
+            f.explanation.append(self._explain(rule, case))
+            f.facts.update(self._facts(rule, case))
             f.excluding = sorted(set(f.excluding) | set(excluding))
-            f.statement_notes.update(self._statement_notes(rule, classification))
+            f.statement_notes.update(self._statement_notes(rule, case.classification))
         order = {c: i for i, c in enumerate(CATEGORIES)}
         return sorted(by_key.values(), key=lambda f: (order[f.category], f.line, f.therapy_label, f.intent or ""))
 
@@ -535,22 +537,23 @@ class ReportBuilder:
             return course.ordinal(course.current_line(record.treatment_history)) + " line"
         return self.k.label(rule.line) if rule.line else "any line"
 
-    def _met(self, rule: Rule, classification: Classification) -> list[str]:
+    def _met(self, rule: Rule, case: "_CaseView") -> list[str]:
         """The classes the rule's definition names that the case or its tumour belongs to, by label."""
-        named = self.named.get(rule.iri, set())
-        return sorted(self.k.label(t) for t in (classification.case_types | classification.tumour_types) & named
-                      if t != V.PATIENT_CASE)
+        named = self._named_shown.get(rule.iri)
+        if not named:
+            return []
+        return sorted(self.k.label(t) for t in case.types & named)
 
-    def _explain(self, rule: Rule, classification: Classification) -> str:
-        met = self._met(rule, classification)
+    def _explain(self, rule: Rule, case: "_CaseView") -> str:
+        met = self._met(rule, case)
         because = f" The case is: {', '.join(met)}." if met else ""
         return f"{rule.label} [{', '.join(rule.statements)}]: applies to {self.rendered.get(rule.iri, '')}.{because}"
 
-    def _facts(self, rule: Rule, record: CaseRecord) -> dict[str, Any]:
+    def _facts(self, rule: Rule, case: "_CaseView") -> dict[str, Any]:
         props = self.props.get(rule.iri)
         if not props:
             return {}
-        data = record.model_dump()
+        data = case.data
         out: dict[str, Any] = {}
         for prop in sorted(props):
             path = FACT_PATHS.get(prop)
@@ -559,7 +562,7 @@ class ReportBuilder:
             value: Any = data
             for part in path.split("."):
                 value = value.get(part) if isinstance(value, dict) else None
-            out[path] = value
+            out[path] = list(value) if isinstance(value, list) else value  # the case's data is shared per case
         return out
 
     def _profile(self, classification: Classification) -> list[str]:
@@ -568,17 +571,16 @@ class ReportBuilder:
         return sorted(self.k.label(t) for t in classification.case_types | classification.tumour_types
                       if t not in rule_iris and t not in skip)
 
-    def _notes(self, applied: list[Rule], family: URIRef, kind: str, record: CaseRecord,
-               classification: Classification) -> list[Note]:
+    def _notes(self, applied: list[Rule], family: URIRef, kind: str, case: "_CaseView") -> list[Note]:
         """The notes of one rule family that apply, each saying what of its condition this case meets."""
-        types = classification.case_types
+        types = case.classification.case_types
         out = []
         for r in applied:
             if r.family != family:
                 continue
             therapies = [a.therapy for a in r.axioms] or [None]
-            met = self._met(r, classification)
-            facts = self._facts(r, record)
+            met = self._met(r, case)
+            facts = self._facts(r, case)
             for therapy in therapies:
                 evidence = [self._item_dict(i) for i in self.rule_evidence.get(r.iri, []) if _enrolled(i, types)]
                 out.append(Note(kind, r.label, r.definition, r.action, self.source(r),
@@ -612,6 +614,25 @@ class ReportBuilder:
                 "articles": [self.k.article_id(a) for a in item.sources if is_seed_article(self.k, a)],
                 "citations": [citation(self.k, a) for a in item.sources],
                 "population_classes": [self.k.label(p) for p in item.population], **item.fields}
+
+
+class _CaseView:
+    """One case as a report reads it: its classes and its tumour's together, and its record as plain data (made
+    once per case, on first use)."""
+
+    __slots__ = ("record", "classification", "types", "_data")
+
+    def __init__(self, record: CaseRecord, classification: Classification) -> None:
+        self.record = record
+        self.classification = classification
+        self.types = classification.case_types | classification.tumour_types
+        self._data: Optional[dict[str, Any]] = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self.record.model_dump()
+        return self._data
 
 
 def _enrolled(item: Item, case_types: AbstractSet[URIRef]) -> bool:

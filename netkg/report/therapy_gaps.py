@@ -36,7 +36,7 @@ IRI order.  The line of a *not covered* family says whom the sources address it
 for (each candidate's population conditions, with its statement ids) and the
 case's facts against them.  A family no rule recommends is *not covered*.
 
-A family that is only advised against can still have rules for this tumour that the patient does not meet
+A family that is only advised against, by findings on narrower therapies than the family, can still have rules for this tumour that the patient does not meet
 at this point of the course or at this fitness (platinum-etoposide for a NEC at ECOG 3, with colorectal
 regimens advised against): its line then says both, the negative findings and "otherwise not offered" with
 the nearest rule and its unmet conditions, so that a narrow negative does not read as the whole family's
@@ -246,14 +246,14 @@ class _FamilyIndex:
                 out.append(self._missing(family, case))
                 continue
             found = self._found(family, positive[family], negative[family])
-            if not positive[family]:
-                found = self._with_unmet_course_rule(found, family, case)
+            if not positive[family] and not any(self.k.subsumes(URIRef(f.therapy), family) for f in negative[family]):
+                found = self._with_unmet_course_rule(found, family, case)  # a narrower negative than the family
             out.append(found)
         return out
 
     def _with_unmet_course_rule(self, against: FamilyStatus, family: URIRef, case: "_CaseView") -> FamilyStatus:
-        """A family only advised against, one of whose own rules is for this tumour but not met at this point of the
-        course or at this fitness: both halves are shown.
+        """A family only advised against in part (no negative names the family or a broader class), one of whose own
+        rules is for this tumour but not met at this point of the course or at this fitness: both halves are shown.
 
         Without it "chemotherapy: advised against -- colorectal cancer regimen" reads as if every chemotherapy were
         advised against, when the platinum-etoposide rules are for this tumour and unmet only because of ECOG 3. A
