@@ -125,6 +125,13 @@ def test_a_nearest_rule_for_another_tumour_is_not_named_next_to_a_negative(knowl
     assert s.nearest_rule is None and "otherwise" not in s.text
 
 
+def test_one_therapy_offered_under_two_intents_names_each_intent(knowledge: Knowledge) -> None:
+    r = reason_records([load_case(ROOT / "examples" / "functioning-ileal-net.yaml")], engine="fast")[0]
+    s = statuses(r, knowledge)[NETKG.SomatostatinAnalog]
+    label = knowledge.label(NETKG.SomatostatinAnalog)
+    assert sorted(s.findings) == [f"{label} (recommended, antitumour)", f"{label} (recommended, syndrome control)"]
+
+
 def test_a_negative_on_a_broader_class_advises_against_the_family(knowledge: Knowledge) -> None:
     r = reasoned(G1_LOCALISED, metastatic_sites=["liver", "bone"], liver={"lesion_count": 3, "resectable": True})
     assert str(NETKG.UpfrontSurgery) in r.report.therapies("contraindicated")

@@ -257,11 +257,13 @@ class _FamilyIndex:
 
         Without it "chemotherapy: advised against -- colorectal cancer regimen" reads as if every chemotherapy were
         advised against, when the platinum-etoposide rules are for this tumour and unmet only because of ECOG 3. A
-        nearest rule that fails on the tumour (another site, size or type) is left out: it is not for this case.
+        nearest rule that fails on the tumour (another site, size or type) is left out: it is not for this case;
+        so is one that fails on another rule rather than on recorded facts (a companion such as cholecystectomy).
         """
         nearest = self._nearest(family, case)
-        if nearest is None or nearest.population or any(c.on_tumour for c in nearest.failed) or not nearest.failed:
-            return against
+        if nearest is None or nearest.population or not nearest.failed \
+                or any(c.on_tumour or not c.paths for c in nearest.failed):
+            return against  # no rule for this tumour that only the course or fitness keeps from the patient
         rule = nearest.candidate.rule
         failed = [case.condition(c) for c in nearest.failed]
         text = (f"{against.text}; otherwise not offered: {_rule_name(rule)} "
@@ -292,6 +294,9 @@ class _FamilyIndex:
         label = self.labels[family]
         status = "offered and advised against" if pos and neg else "offered" if pos else "advised against"
         named = [f"{f.therapy_label} ({f.category.replace('_', ' ')})" for f in pos + neg]
+        if len(set(named)) < len(named):  # one therapy in one category under two intents: name the intents
+            named = [f"{f.therapy_label} ({f.category.replace('_', ' ')}"
+                     f"{', ' + f.intent if getattr(f, 'intent', None) else ''})" for f in pos + neg]
         ids = sorted({s for f in pos + neg for s in f.statements})
         text = f"{label}: {status} -- {'; '.join(named)}{_ids(ids)}"
         return FamilyStatus(str(family), label, status, named, None, None, ids, [], text)
