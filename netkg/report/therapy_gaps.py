@@ -36,11 +36,12 @@ IRI order.  The line of a *not covered* family says whom the sources address it
 for (each candidate's population conditions, with its statement ids) and the
 case's facts against them.  A family no rule recommends is *not covered*.
 
-A family that is only advised against, by findings on narrower therapies than the family, can still have rules for this tumour that the patient does not meet
-at this point of the course or at this fitness (platinum-etoposide for a NEC at ECOG 3, with colorectal
-regimens advised against): its line then says both, the negative findings and "otherwise not offered" with
-the nearest rule and its unmet conditions, so that a narrow negative does not read as the whole family's
-answer. A nearest rule that fails on the tumour itself is not named there.
+A family advised against only by findings on narrower therapies than the family can still have rules for
+this tumour that the patient does not meet at this point of the course or at this fitness (platinum-etoposide
+for a NEC at ECOG 3, with colorectal regimens advised against). Its line then says both: the negative
+findings, and "otherwise not offered" with the nearest rule and its unmet conditions, so that a narrow
+negative does not read as the whole family's answer. A nearest rule that fails on the tumour itself, or on
+another rule rather than on recorded facts, is not named there.
 
 Everything derived from the knowledge (candidate rules, flattened conditions and
 their text) is built once per :class:`~netkg.knowledge.ontology.Knowledge` object; per case
@@ -85,6 +86,7 @@ class FindingLike(Protocol):
     category: str
     therapy: str
     therapy_label: str
+    intent: Optional[str]
 
     @property
     def statements(self) -> list[str]: ...
@@ -296,7 +298,7 @@ class _FamilyIndex:
         named = [f"{f.therapy_label} ({f.category.replace('_', ' ')})" for f in pos + neg]
         if len(set(named)) < len(named):  # one therapy in one category under two intents: name the intents
             named = [f"{f.therapy_label} ({f.category.replace('_', ' ')}"
-                     f"{', ' + f.intent if getattr(f, 'intent', None) else ''})" for f in pos + neg]
+                     f"{', ' + f.intent if f.intent else ''})" for f in pos + neg]
         ids = sorted({s for f in pos + neg for s in f.statements})
         text = f"{label}: {status} -- {'; '.join(named)}{_ids(ids)}"
         return FamilyStatus(str(family), label, status, named, None, None, ids, [], text)
