@@ -88,6 +88,19 @@ def test_without_liver_metastases_liver_directed_therapy_is_not_offered_for_lack
     assert all(i in s.text for i in s.statements) and s.statements
 
 
+def test_a_companion_rule_is_not_named_as_the_nearest_when_a_rule_of_its_own_is_near(knowledge: Knowledge) -> None:
+    # Resected midgut G2 NET, unresectable liver metastases, stable on lanreotide: no surgery is offered. The
+    # cholecystectomy companion (K027, only with surgery other rules recommend) is not why; cytoreduction is.
+    case = {**G2_LIVER_ONLY, "age": 86, "ecog": 2, "tumour": tumour(G2_LIVER_ONLY, ki67=4),
+            "metastatic_sites": ["liver", "regional_lymph_nodes"],
+            "treatment_history": [{"therapy": "lanreotide", "intent": "antitumour", "outcome": "ongoing",
+                                   "start": "2025-06"}]}
+    s = statuses(reasoned(case), knowledge)[NETKG.Surgery]
+    assert s.status == "not offered"
+    assert s.nearest_rule != str(NETKG.CholecystectomyWithAbdominalSurgery)
+    assert s.failed and all(c.facts for c in s.failed)  # conditions on recorded facts, not on other rules
+
+
 def test_a_grade_that_cannot_be_assigned_is_not_recorded_rather_than_outside_the_sources(knowledge: Knowledge) -> None:
     no_ki67 = tumour(G2_LIVER_ONLY)
     del no_ki67["ki67"]

@@ -31,8 +31,9 @@ rule's statement ids instead of case facts.
 If every candidate rule fails on a recorded population condition, the sources do
 not address the family for this tumour: *not covered*.  Otherwise *not offered*,
 with the nearest rule: the one with the fewest failed population conditions,
-then the fewest other failed conditions, then the fewest failed overall, then
-IRI order.  The line of a *not covered* family says whom the sources address it
+then one that does not fail on another rule (a companion rule, such as
+cholecystectomy during surgery other rules recommend), then the fewest other
+failed conditions, then the fewest failed overall, then IRI order.  The line of a *not covered* family says whom the sources address it
 for (each candidate's population conditions, with its statement ids) and the
 case's facts against them.  A family no rule recommends is *not covered*.
 
@@ -276,7 +277,7 @@ class _FamilyIndex:
     def _nearest(self, family: URIRef, case: "_CaseView") -> Optional[_Failure]:
         """The candidate rule of the family the case comes closest to meeting (None without candidates)."""
         failures = [case.failure(c) for c in self.candidates[family]]  # in IRI order: min() keeps the first
-        return min(failures, key=lambda f: (f.population, f.other, len(f.failed))) if failures else None
+        return min(failures, key=_nearness) if failures else None
 
     def families_of(self, therapy: str, negative: bool) -> tuple[URIRef, ...]:
         """The families a finding on ``therapy`` counts for (positive: member; negative: related)."""
@@ -310,7 +311,7 @@ class _FamilyIndex:
             return FamilyStatus(str(family), label, "not covered", [], None, None, [], [],
                                 f"{label}: not covered -- no rule of the sources recommends it")
         failures = [case.failure(c) for c in candidates]  # candidates are in IRI order: min() keeps the first
-        nearest = min(failures, key=lambda f: (f.population, f.other, len(f.failed)))
+        nearest = min(failures, key=_nearness)
         rule = nearest.candidate.rule
         failed = [case.condition(c) for c in nearest.failed]
         if any(f.population == 0 for f in failures):
@@ -392,6 +393,14 @@ class _CaseView:
                 value = [v.model_dump(mode="json", exclude_none=True) if hasattr(v, "model_dump") else v for v in value]
             self.values[path] = value
             return value
+
+
+def _nearness(failure: _Failure) -> tuple[int, bool, int, int]:
+    """How far a candidate rule is from the case, smallest first: failed population conditions; then whether it
+    fails on another rule (a companion, such as cholecystectomy during surgery that other rules recommend,
+    is not the rule that would bring the family to this case); then other failed conditions; then all."""
+    companion = any(not c.paths for c in failure.failed)
+    return failure.population, companion, failure.other, len(failure.failed)
 
 
 def _judge(expr: Any, on_tumour: bool) -> Judge:
