@@ -188,6 +188,27 @@ def test_k131_k132_localised_insulinoma_resection_and_ssa_caution() -> None:
     assert level(URIRef(caution.source.iri)) == NETKG.EvidenceSingleArmOrRetrospective
 
 
+def test_k131_metastatic_insulinoma_gets_diazoxide_for_the_hypoglycaemia() -> None:
+    r = case(tumour={**PANCREAS, "functioning": True, "syndrome": "insulinoma", "ki67": 8}, metastatic_sites=["liver"],
+             liver={"lesion_count": 6, "resectable": False}, disease_course="progressive")
+    found = finding(r, "recommended", NETKG.Diazoxide)
+    assert found.intent == "syndrome control" and found.line == ["any line"]
+    assert level(rule_of(found, "K131")) == NETKG.EvidenceExpertReview
+    assert [n for n in r.cautions if "K132" in n.source.statements]  # the somatostatin analog stays a caution
+    assert str(NETKG.InsulinomaResection) not in r.therapies("recommended")
+
+
+def test_k131_a_localised_insulinoma_is_resected_not_given_diazoxide_as_a_finding() -> None:
+    r = case(tumour={**PANCREAS, "functioning": True, "syndrome": "insulinoma", "size_cm": 1.2})
+    assert str(NETKG.Diazoxide) not in r.therapies("recommended")  # before surgery: in the resection rule's text
+
+
+def test_k131_diazoxide_is_not_offered_for_another_metastatic_pancreatic_syndrome() -> None:
+    r = case(tumour={**PANCREAS, "functioning": True, "syndrome": "zollinger_ellison"}, metastatic_sites=["liver"],
+             liver={"lesion_count": 3, "resectable": False}, disease_course="progressive")
+    assert str(NETKG.Diazoxide) not in r.therapies("recommended")
+
+
 # ---- gastrinoma and hereditary syndromes (K133-K135) --------------------------------------------------------------
 
 GASTRINOMA = {"primary_site": "duodenum", "differentiation": "well", "ki67": 4, "functioning": True,

@@ -375,6 +375,9 @@ def _templates() -> dict[str, Template]:
     T["ExtensiveStageSCLCChemoImmunotherapy"] = lambda r: _t("NEC", treatment_history=[])(
         r, tumour={"primary_site": "lung", "histology": "small_cell"}, metastatic_sites=_metastatic(r),
         ecog=pick(r, (0, 1, None)))
+    T["MetastaticInsulinomaHypoglycaemiaControl"] = lambda r: _t(pick(r, ("G1", "G2", "G3", None)))(
+        r, tumour={"primary_site": "pancreas", "functioning": True, "syndrome": "insulinoma"},
+        metastatic_sites=_metastatic(r), complete_resection=pick(r, (False, None)))
     T["CautionSSAInInsulinoma"] = lambda r: _t(None)(
         r, tumour={"primary_site": "pancreas", "functioning": True, "syndrome": "insulinoma"}, ecog=pick(r, (0, 1)),
         primary_resected=False)
