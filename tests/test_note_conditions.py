@@ -12,14 +12,11 @@ import json
 from pathlib import Path
 
 import yaml
-from starlette.testclient import TestClient
 
 from netkg.cds_hooks.cards import CardContext, options_card, workup_card
 from netkg.pipeline import as_record, reason_records
 from netkg.report.model import Note, Report
 from netkg.report.writers import to_json, to_text
-from netkg.web.app import WebSettings, make_app
-from netkg.web.form import values_from_case
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NEC = yaml.safe_load((EXAMPLES / "nec-sigmoid-liver.yaml").read_text())  # ECOG 1
@@ -79,19 +76,6 @@ def test_text_and_json_show_what_holds_in_this_case():
                and n["label"] == "adverse prognostic factors present"]
     assert entry["met"] == ["high-grade neuroendocrine neoplasm", "poor performance status"]
     assert entry["facts"]["ecog"] == 3
-
-
-def test_the_web_report_shows_what_holds_in_this_case(knowledge):
-    values, rows = values_from_case(_with(NEC, id="nec-ecog-3", ecog=3))
-    data: dict = {"rows": str(rows)}
-    for key, value in values.items():
-        if isinstance(value, bool):
-            if value:
-                data[key] = "on"
-        elif value != "" and value != []:
-            data[key] = value
-    html = TestClient(make_app(WebSettings(), knowledge=knowledge)).post("/report", data=data).text
-    assert 'In this case: high-grade neuroendocrine neoplasm, poor performance status' in html
 
 
 def test_cds_cards_name_what_holds_in_this_case():

@@ -116,6 +116,11 @@ def test_the_seed_case_entered_in_the_form_gives_its_report(client: TestClient) 
         assert heading in html
 
 
+def test_each_note_of_the_report_says_what_holds_in_this_case(client: TestClient) -> None:
+    html = client.post("/report", data=_form_data({**_seed_case(), "id": "nec-ecog-3", "ecog": 3})).text
+    assert 'In this case: high-grade neuroendocrine neoplasm, poor performance status' in html
+
+
 def test_a_bad_ki67_is_shown_at_its_field_with_the_form_refilled(client: TestClient) -> None:
     case = _seed_case()
     case["tumour"]["ki67"] = 150
