@@ -68,19 +68,60 @@ def test_the_therapy_kinds_are_the_subclass_paths_of_every_therapy_class_written
     assert platinum in kinds and (platinum[0], platinum[0]) in kinds
 
 
+def _per_case(rows: list[dict]) -> list[tuple]:
+    """The path formulation's rows (one per case and indicated therapy) as the catalogue answers them: one
+    row per case, the strongest strength ("recommended" over "consider") and the set of indicated therapies."""
+    cases: dict[tuple, tuple[set, set]] = {}
+    for r in rows:
+        strengths, indicated = cases.setdefault((r["therapy"], r["case"], r["caseId"]), (set(), set()))
+        strengths.add(r["strength"])
+        indicated.add(r["indicated"])
+    return sorted((*key, max(strengths), frozenset(indicated)) for key, (strengths, indicated) in cases.items())
+
+
 def test_eligible_for_therapy_answers_what_its_property_path_formulation_answers(reasoned, tmp_path: Path) -> None:
     paths_file = tmp_path / "eligible-by-paths.rq"
     paths_file.write_text(ELIGIBLE_BY_PATHS)
     catalogue, reference = load_query(ELIGIBLE), load_query(paths_file)
     therapies = sorted({t for t, _ in _pairs(reasoned, "SELECT ?t ?a WHERE { ?t <https://w3id.org/netkg/report#kindOf> ?a }")})
-    answered = 0
+    answered = both_strengths = 0
     for therapy in therapies:
-        expected = run_query(reference, reasoned, {"therapy": therapy}, timeout=None).as_tuples()
-        rows = run_query(catalogue, reasoned, {"therapy": therapy}, timeout=None).as_tuples()
-        assert sorted(rows) == sorted(expected), therapy  # the same rows (the reference leaves ties unordered)
-        assert rows == sorted(rows, key=lambda r: (r[2], r[3], r[4])), therapy  # by case id, therapy, strength
+        expected = _per_case(run_query(reference, reasoned, {"therapy": therapy}, timeout=None).rows)
+        answer = run_query(catalogue, reasoned, {"therapy": therapy}, timeout=None)
+        rows = [(r["therapy"], r["case"], r["caseId"], r["strength"], frozenset(r["indicatedTherapies"].split()))
+                for r in answer.rows]
+        assert sorted(rows) == expected, therapy  # one row per eligible case, the same cases, strengths and therapies
+        assert [r[2] for r in rows] == sorted(r[2] for r in rows), therapy  # ordered by case id
         answered += bool(expected)
-    assert answered >= 10  # the comparison covers therapies that cases are eligible for, not only empty answers
+        both_strengths += len({r[3] for r in rows}) == 2
+    # The comparison covers therapies that cases are eligible for, not only empty answers, and answers that
+    # mix recommended and to-consider cases.
+    assert answered >= 10 and both_strengths >= 3
+
+
+def test_eligible_for_therapy_leaves_out_a_case_whose_negative_covers_the_therapy_and_names_the_strongest_strength(
+) -> None:
+    store = EmbeddedStore(None)
+    store.raw.load(knowledge_nquads(pipeline.knowledge()), ox.RdfFormat.N_QUADS)
+    netkg, nkr = "https://w3id.org/netkg/", str(NKR)
+
+    def case(name: str, *edges: tuple[str, str]) -> None:
+        iri = ox.NamedNode(f"{netkg}case/{name}")
+        store.raw.add(ox.Quad(iri, ox.NamedNode(f"{netkg}caseId"), ox.Literal(name), iri))
+        for edge, therapy in edges:
+            store.raw.add(ox.Quad(iri, ox.NamedNode(nkr + edge), ox.NamedNode(netkg + therapy), iri))
+
+    case("a-platinum", ("recommended", "PlatinumEtoposide"))
+    case("b-chemo-but-not-platinum", ("recommended", "Chemotherapy"), ("notRecommended", "PlatinumEtoposide"))
+    case("c-two-kinds", ("consider", "CarboplatinEtoposide"), ("recommended", "PlatinumEtoposide"))
+    case("d-no-chemotherapy", ("recommended", "CarboplatinEtoposide"), ("contraindicated", "Chemotherapy"))
+    case("e-consider-only", ("consider", "SystemicTherapy"), ("notRecommended", "Everolimus"))
+    rows = run_query(ELIGIBLE, store, {"therapy": "netkg:PlatinumEtoposide"}, timeout=None).rows
+    assert [(r["caseId"], r["strength"], sorted(r["indicatedTherapies"].split())) for r in rows] == [
+        ("a-platinum", "recommended", [netkg + "PlatinumEtoposide"]),
+        ("c-two-kinds", "recommended", [netkg + "CarboplatinEtoposide", netkg + "PlatinumEtoposide"]),
+        ("e-consider-only", "consider", [netkg + "SystemicTherapy"]),
+    ]
 
 
 def test_the_exported_knowledge_graph_is_the_one_the_store_holds(reasoned) -> None:
