@@ -162,3 +162,15 @@ def test_minen_is_refused_as_outside_the_case_format() -> None:
 
 def test_the_docs_show_the_current_code_tables() -> None:
     assert code_tables() in (REPO_ROOT / "docs" / "fhir.md").read_text()
+
+
+def test_bone_metastasis_complications_come_from_a_case_field_observation_and_are_checked_like_the_yaml_field() -> None:
+    b = bundle("nec-sigmoid-liver")  # liver metastases only
+    b["entry"].append({"resource": {
+        "resourceType": "Observation", "id": "bone-pain", "status": "final",
+        "code": {"coding": [{"system": C.CASE_FIELD_SYSTEM, "code": "bone_metastasis_complications"}]},
+        "subject": {"reference": resource(b, "primary-cancer")["subject"]["reference"]},
+        "valueCodeableConcept": {"coding": [{"system": C.LOCAL_SYSTEMS["bone_metastasis_complications"], "code": "pain"}]},
+    }})
+    assert any(p.startswith("Observation/bone-pain") and "metastatic_sites does not list 'bone'" in p
+               for p in problems_of(b))

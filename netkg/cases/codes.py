@@ -117,6 +117,18 @@ PRIMARY_COMPLICATIONS: dict[str, URIRef] = {
     "perforation_risk": NETKG.PerforationRisk,
 }
 
+BONE_METASTASIS_COMPLICATIONS: dict[str, URIRef] = {
+    "pain": NETKG.BoneMetastasisPain,
+    "fracture_risk": NETKG.BoneMetastasisFractureRisk,
+    "spinal_cord_compression": NETKG.SpinalCordCompression,
+}
+
+#: For each symptom-status property (a field of kind "symptom status"): its symptomatic and asymptomatic values.
+SYMPTOM_STATUSES: dict[URIRef, tuple[URIRef, URIRef]] = {
+    NETKG.hasPrimarySymptomStatus: (NETKG.SymptomaticPrimary, NETKG.AsymptomaticPrimary),
+    NETKG.hasBoneMetastasisSymptomStatus: (NETKG.SymptomaticBoneMetastases, NETKG.AsymptomaticBoneMetastases),
+}
+
 THERAPIES: dict[str, URIRef] = {
     "somatostatin_analog": NETKG.SomatostatinAnalog,
     "octreotide": NETKG.Octreotide,

@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 
 from rdflib import Literal, URIRef
 
-from netkg.cases import course
+from netkg.cases import codes, course
 from netkg.cases.facts import CaseFacts, Individual
 from netkg.cases.fields import CASE_FIELDS, CaseField, fields_under
 from netkg.cases.record import CaseRecord
@@ -137,15 +137,17 @@ def _hormonal_syndrome(facts: CaseFacts, field: CaseField, value: Any, record: C
 
 
 def _symptom_status(facts: CaseFacts, field: CaseField, value: Any, record: CaseRecord) -> None:
-    """Symptomatic or asymptomatic primary, with each complication; closed when not recorded."""
+    """Symptomatic or asymptomatic (the primary, the bone metastases), with each complication; closed when not recorded."""
     assert field.allowed is not None
+    status, complication = field.properties
+    symptomatic, asymptomatic = codes.SYMPTOM_STATUSES[status]
     case = _subject(facts, field)
     if value is None:
-        case.closed.add(NETKG.hasPrimarySymptomStatus)
+        case.closed.add(status)
         return
-    case.add_object(NETKG.hasPrimarySymptomStatus, NETKG.SymptomaticPrimary if value else NETKG.AsymptomaticPrimary)
+    case.add_object(status, symptomatic if value else asymptomatic)
     for code in value:
-        case.add_object(NETKG.hasPrimaryComplication, field.allowed[code])  # type: ignore[arg-type]
+        case.add_object(complication, field.allowed[code])  # type: ignore[arg-type]
 
 
 def _treatment_individuals(facts: CaseFacts, field: CaseField, value: Any, record: CaseRecord) -> None:

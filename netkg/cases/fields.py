@@ -206,6 +206,11 @@ CASE_FIELDS: tuple[CaseField, ...] = (
               "complications of the primary tumour; [] = asymptomatic primary; omitted = not recorded",
               owl="symptom status", properties=(NETKG.hasPrimarySymptomStatus, NETKG.hasPrimaryComplication),
               allowed=codes.PRIMARY_COMPLICATIONS),
+    CaseField("bone_metastasis_complications", "codes",
+              "what the bone metastases cause or threaten; [] = asymptomatic bone metastases; omitted = not recorded",
+              owl="symptom status",
+              properties=(NETKG.hasBoneMetastasisSymptomStatus, NETKG.hasBoneMetastasisComplication),
+              allowed=codes.BONE_METASTASIS_COMPLICATIONS),
     CaseField("hereditary_syndrome", "code", "germline tumour syndrome of the patient; none_known = assessed, none found",
               owl="class value", properties=(NETKG.hasHereditarySyndrome,), allowed=codes.HEREDITARY_SYNDROMES),
 )

@@ -36,6 +36,7 @@ SSTRStatus = _choices("tumour.sstr_status")
 DiseaseCourse = _choices("disease_course")
 Syndrome = _choices("tumour.syndrome")
 Complication = _choices("primary_complications")
+BoneComplication = _choices("bone_metastasis_complications")
 TherapyCode = _choices("treatment_history.therapy")
 TreatmentIntent = _choices("treatment_history.intent")
 TreatmentOutcome = _choices("treatment_history.outcome")
@@ -114,9 +115,11 @@ class CaseRecord(_Strict):
     pancreatoduodenectomy: Optional[bool] = model_field("pancreatoduodenectomy")
     complete_resection: Optional[bool] = model_field("complete_resection")
     primary_complications: Optional[list[Complication]] = model_field("primary_complications")  # type: ignore[valid-type]
+    bone_metastasis_complications: Optional[list[BoneComplication]] = model_field(  # type: ignore[valid-type]
+        "bone_metastasis_complications")
     hereditary_syndrome: Optional[HereditarySyndrome] = model_field("hereditary_syndrome")  # type: ignore[valid-type]
 
-    @field_validator("metastatic_sites", "primary_complications", mode="after")
+    @field_validator("metastatic_sites", "primary_complications", "bone_metastasis_complications", mode="after")
     @classmethod
     def _canonical_order(cls, value: Optional[list[str]], info: Any) -> Optional[list[str]]:
         """These lists are sets: keep them in the order of their allowed codes (:mod:`netkg.cases.codes`), so the order
@@ -151,6 +154,12 @@ class CaseRecord(_Strict):
         self._consistent_pathology()
         if self.primary_complications is not None and len(set(self.primary_complications)) != len(self.primary_complications):
             raise Contradiction("primary_complications", "each complication may be listed once")
+        bone = self.bone_metastasis_complications
+        if bone is not None and (sites is None or "bone" not in sites):
+            raise Contradiction("bone_metastasis_complications",
+                                "bone metastasis complications are given but metastatic_sites does not list 'bone'")
+        if bone is not None and len(set(bone)) != len(bone):
+            raise Contradiction("bone_metastasis_complications", "each complication may be listed once")
         for n, line in enumerate(self.treatment_history or ()):
             if line.outcome == "syndrome_uncontrolled" and line.intent != "syndrome_control":
                 raise Contradiction(f"treatment_history.{n}.outcome",

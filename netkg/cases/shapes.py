@@ -26,6 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
+from netkg.cases import codes
 from netkg.cases.fields import CASE_FIELDS, MAX_TREATMENT_ENTRIES, CaseField
 from netkg.vocabulary import NETKG, RDF, SHAPES, XSD, curie
 
@@ -141,7 +142,7 @@ def _functional_status(field: CaseField) -> Iterator[PropertyRule]:
 
 def _symptom_status(field: CaseField) -> Iterator[PropertyRule]:
     status, complication = field.properties
-    yield PropertyRule(_node(field), status, field, values=(NETKG.SymptomaticPrimary, NETKG.AsymptomaticPrimary))
+    yield PropertyRule(_node(field), status, field, values=codes.SYMPTOM_STATUSES[status])
     yield PropertyRule(_node(field), complication, field, values=_codes(field), max_count=None)
 
 

@@ -133,7 +133,16 @@ def random_case(rng: random.Random, case_id: str) -> Case:
         "pancreatoduodenectomy": _maybe(rng, rng.random() < 0.15, 0.5),
         "complete_resection": _maybe(rng, rng.random() < 0.3, 0.5),
         "primary_complications": complications,
+        "bone_metastasis_complications": _bone_complications(case_id) if sites and "bone" in sites else None,
     }
+
+
+def _bone_complications(case_id: str) -> Optional[list[str]]:
+    """Recorded, asymptomatic or symptomatic bone metastases, drawn apart from the case's stream (keyed by its id)."""
+    rng = random.Random(f"{case_id}:bone")
+    if rng.random() < 0.6:
+        return rng.choice((None, []))
+    return rng.sample(tuple(codes.BONE_METASTASIS_COMPLICATIONS), rng.randint(1, 2))
 
 
 # ---------------------------------------------------------------- grades
@@ -184,7 +193,9 @@ def _templates() -> dict[str, Template]:
     """One template per rule class (named after it); each overlays a random case."""
     T: dict[str, Template] = {}
     pick = random.Random.choice
-    T["BoneMetastasesRadiotherapy"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(r, metastatic_sites=_sites(r, ("bone",)))
+    T["BoneMetastasesRadiotherapy"] = lambda r: _t(pick(r, ("G1", "G2", "G3", "NEC")))(
+        r, metastatic_sites=_sites(r, ("bone",)),
+        bone_metastasis_complications=r.sample(tuple(codes.BONE_METASTASIS_COMPLICATIONS), r.randint(1, 3)))
     T["CautionLiverDirectedAfterWhipple"] = lambda r: _t(None)(r, tumour={"primary_site": "pancreas"}, pancreatoduodenectomy=True)
     T["CautionLiverTransplantRecurrence"] = lambda r: _t("low")(r)
     T["CautionPRRTKi67Above35"] = lambda r: _t(None)(r, tumour={"differentiation": pick(r, ("well", "poor", "unknown")),
@@ -292,6 +303,8 @@ def _templates() -> dict[str, Template]:
     T["WorkupPrimaryResectionStatus"] = lambda r: _t(None)(r, tumour={"primary_site": pick(r, COLORECTAL)},
                                                            metastatic_sites=_sites(r, ("liver",)), primary_resected=None)
     T["WorkupPrimarySymptoms"] = lambda r: _t(pick(r, ("G3", "NEC")))(r, primary_complications=None)
+    T["WorkupBoneMetastasisSymptoms"] = lambda r: _t(None)(r, metastatic_sites=_sites(r, ("bone",)),
+                                                          bone_metastasis_complications=None)
     T["WorkupSSTRImaging"] = lambda r: _t(None)(r, tumour={"sstr_status": "unknown"})
     T["WorkupStaging"] = lambda r: _t(None)(r, metastatic_sites=None, liver=None)
     T["WorkupUnknownPrimary"] = lambda r: _t(None)(r, tumour={"primary_site": "unknown"})
