@@ -47,6 +47,13 @@ InvasionDepth = _choices("tumour.invasion_depth")
 ResectionMargin = _choices("tumour.resection_margin")
 HereditarySyndrome = _choices("hereditary_syndrome")
 
+#: The list fields that are sets (kept in vocabulary order, each value once), with what one value is called.
+SET_FIELDS: dict[str, str] = {"metastatic_sites": "site", "primary_complications": "complication",
+                              "bone_metastasis_complications": "complication"}
+#: Fields that describe the metastases at one site: field -> (the site metastatic_sites must list, what the field is).
+SITE_DETAIL_FIELDS: dict[str, tuple[str, str]] = {"liver": ("liver", "liver burden is"),
+                                                  "bone_metastasis_complications": ("bone", "bone metastasis complications are")}
+
 
 class _Strict(BaseModel):
     # strict: a number must be a number and a flag a boolean; "12", true or "yes" are
@@ -119,7 +126,7 @@ class CaseRecord(_Strict):
         "bone_metastasis_complications")
     hereditary_syndrome: Optional[HereditarySyndrome] = model_field("hereditary_syndrome")  # type: ignore[valid-type]
 
-    @field_validator("metastatic_sites", "primary_complications", "bone_metastasis_complications", mode="after")
+    @field_validator(*SET_FIELDS, mode="after")
     @classmethod
     def _canonical_order(cls, value: Optional[list[str]], info: Any) -> Optional[list[str]]:
         """These lists are sets: keep them in the order of their allowed codes (:mod:`netkg.cases.codes`), so the order
@@ -137,10 +144,13 @@ class CaseRecord(_Strict):
             raise Contradiction("tumour.ki67", "a poorly differentiated carcinoma is high grade (K004): Ki-67 must be above 20%, "
                                  "or the mitotic count above 20; review the pathology")
         sites = self.metastatic_sites
-        if sites is not None and len(set(sites)) != len(sites):
-            raise Contradiction("metastatic_sites", "each site may be listed once")
-        if self.liver is not None and (sites is None or "liver" not in sites):
-            raise Contradiction("liver", "liver burden is given but metastatic_sites does not list 'liver'")
+        for name, item in SET_FIELDS.items():
+            values = getattr(self, name)
+            if values is not None and len(set(values)) != len(values):
+                raise Contradiction(name, f"each {item} may be listed once")
+        for name, (site, what) in SITE_DETAIL_FIELDS.items():
+            if getattr(self, name) is not None and (sites is None or site not in sites):
+                raise Contradiction(name, f"{what} given but metastatic_sites does not list '{site}'")
         if self.primary_resected and self.primary_complications:
             raise Contradiction("primary_complications", "the primary is recorded as resected, so it cannot be symptomatic")
         if self.complete_resection and self.primary_resected is False:
@@ -152,14 +162,6 @@ class CaseRecord(_Strict):
         self._consistent_course()
         self._consistent_surgery()
         self._consistent_pathology()
-        if self.primary_complications is not None and len(set(self.primary_complications)) != len(self.primary_complications):
-            raise Contradiction("primary_complications", "each complication may be listed once")
-        bone = self.bone_metastasis_complications
-        if bone is not None and (sites is None or "bone" not in sites):
-            raise Contradiction("bone_metastasis_complications",
-                                "bone metastasis complications are given but metastatic_sites does not list 'bone'")
-        if bone is not None and len(set(bone)) != len(bone):
-            raise Contradiction("bone_metastasis_complications", "each complication may be listed once")
         for n, line in enumerate(self.treatment_history or ()):
             if line.outcome == "syndrome_uncontrolled" and line.intent != "syndrome_control":
                 raise Contradiction(f"treatment_history.{n}.outcome",
