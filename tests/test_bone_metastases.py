@@ -142,3 +142,18 @@ def test_no_generated_case_with_asymptomatic_or_unrecorded_bone_metastases_gets_
     wrong = [r.record.id for r in reason_records([rec for rec in records if rec is not None], engine="fast")
              if EBRT in r.report.therapies("recommended") and not r.record.bone_metastasis_complications]
     assert wrong == []
+
+
+def test_without_bone_metastases_the_family_names_the_missing_site_not_a_field_that_cannot_be_recorded() -> None:
+    r = reasoned(case(metastatic_sites=["liver"]))
+    family = radiotherapy_family(r)
+    assert family.status == "not offered" and "neoplasm with bone metastases (metastatic_sites = liver)" in family.text
+    assert "bone_metastasis_complications" not in family.text
+    assert [c.text for c in family.failed] == ["neoplasm with bone metastases"]
+
+
+def test_without_liver_metastases_transplantation_does_not_ask_for_liver_findings() -> None:
+    r = reasoned(case(metastatic_sites=["bone"], tumour={**NEC_WITH_BONE["tumour"], "differentiation": "well",
+                                                          "ki67": 5}))
+    [transplant] = [s for s in r.report.therapy_families if s.family == str(NETKG.LiverTransplantation)]
+    assert "liver-confined" in transplant.text and "liver." not in transplant.text

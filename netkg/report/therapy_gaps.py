@@ -35,7 +35,10 @@ then one that does not fail on another rule (a companion rule, such as
 cholecystectomy during surgery other rules recommend), then the fewest other
 failed conditions, then the fewest failed overall, then IRI order.  The line of a *not covered* family says whom the sources address it
 for (each candidate's population conditions, with its statement ids) and the
-case's facts against them.  A family no rule recommends is *not covered*.
+case's facts against them.  A family no rule recommends is *not covered*.  The
+nearest rule is chosen on all its failed conditions, but a condition only about
+the metastases at a site the case records as free of them (bone metastasis
+symptoms without bone metastases) is not shown: it cannot be recorded.
 
 A family advised against only by findings on narrower therapies than the family can still have rules for
 this tumour that the patient does not meet at this point of the course or at this fitness (platinum-etoposide
@@ -58,7 +61,7 @@ from rdflib import URIRef
 
 from netkg import vocabulary as V
 from netkg.cases.fields import FACT_PATHS
-from netkg.cases.record import CaseRecord
+from netkg.cases.record import SITE_DETAIL_FIELDS, CaseRecord
 from netkg.knowledge.ontology import Knowledge, Rule
 from netkg.knowledge.expressions import (And, Expr, HasValue, MaxZero, Named, Only, Or, Some, named_in, properties_used,
                                          render)
@@ -268,7 +271,7 @@ class _FamilyIndex:
                 or any(c.on_tumour or not c.paths for c in nearest.failed):
             return against  # no rule for this tumour that only the course or fitness keeps from the patient
         rule = nearest.candidate.rule
-        failed = [case.condition(c) for c in nearest.failed]
+        failed = case.conditions(nearest.failed)
         text = (f"{against.text}; otherwise not offered: {_rule_name(rule)} "
                 f"needs {'; '.join(_describe(c) for c in failed)}")
         return FamilyStatus(against.family, against.family_label, against.status, against.findings, str(rule.iri),
@@ -313,7 +316,7 @@ class _FamilyIndex:
         failures = [case.failure(c) for c in candidates]  # candidates are in IRI order: min() keeps the first
         nearest = min(failures, key=_nearness)
         rule = nearest.candidate.rule
-        failed = [case.condition(c) for c in nearest.failed]
+        failed = case.conditions(nearest.failed)
         if any(f.population == 0 for f in failures):
             reason = f"needs {'; '.join(_describe(c) for c in failed)}" if failed else \
                 "applies, but its finding is not in the final report"
@@ -370,6 +373,20 @@ class _CaseView:
                 found = not present or any(present)
             self._recorded[conjunct] = found
         return found
+
+    def conditions(self, conjuncts: Iterable[_Conjunct]) -> list[Condition]:
+        """The failed conditions to show, leaving out one that is only about the metastases at a site the case
+        records as free of them (bone metastasis symptoms without bone metastases): that field cannot be recorded,
+        and the condition naming the site already says why."""
+        shown = [c for c in conjuncts if not self._about_absent_site(c)] or list(conjuncts)
+        return [self.condition(c) for c in shown]
+
+    def _about_absent_site(self, conjunct: _Conjunct) -> bool:
+        sites = self.record.metastatic_sites
+        if sites is None or not conjunct.paths or self.recorded(conjunct):
+            return False
+        absent = [name for name, (site, _) in SITE_DETAIL_FIELDS.items() if site not in sites]
+        return all(any(path == name or path.startswith(name + ".") for name in absent) for path in conjunct.paths)
 
     def condition(self, conjunct: _Conjunct) -> Condition:
         return Condition(conjunct.text, dict(self.facts(conjunct)), conjunct.population, self.recorded(conjunct))
