@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,3 +33,17 @@ PARAMS = {"case": EXAMPLE_ID, "profile": "netkg:NEC", "therapy": "netkg:Platinum
 
 def params_for(query) -> dict[str, str]:
     return {p.name: PARAMS[p.name] for p in query.params}
+
+
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\(.*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I | re.S)
+
+
+def group_concat_separators(query_text: str) -> dict[str, str]:
+    """Each ``GROUP_CONCAT`` result variable of a query and its separator. SPARQL 1.1 leaves the order of the
+    concatenated items open, so two stores (or two loads of one store) may join the same items differently."""
+    return {name: sep for sep, name in _GROUP_CONCAT.findall(query_text)}
+
+
+def with_sorted_concatenations(row: dict, separators: dict[str, str]) -> dict:
+    """A result row with each ``GROUP_CONCAT`` cell (``separators``) as the sorted list of its items."""
+    return {k: sorted(v.split(separators[k])) if k in separators and v else v for k, v in row.items()}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from _storedata import EXAMPLE, EXAMPLE_ID, ROOT, params_for, user_queries
+from _storedata import (EXAMPLE, EXAMPLE_ID, ROOT, group_concat_separators, params_for, user_queries,
+                        with_sorted_concatenations)
 from netkg.errors import EnvironmentProblem
 from netkg.maintenance.generate import generate_cases
 from netkg.registry import batch
@@ -75,10 +76,11 @@ def _param_sets(query) -> list[dict[str, str]]:
 def test_catalogue_answers_the_same_rows_on_the_compact_store(stores, path):
     full, compact = stores
     query = load_query(path)
+    separators = group_concat_separators(query.text)
     compared = 0
     for params in _param_sets(query):
-        on_full = run_query(query, full, params).rows
-        on_compact = run_query(query, compact, params).rows
+        on_full = [with_sorted_concatenations(r, separators) for r in run_query(query, full, params).rows]
+        on_compact = [with_sorted_concatenations(r, separators) for r in run_query(query, compact, params).rows]
         if "case-revisions" in path.name:  # the times of reasoning differ between the two stores
             on_full = [{k: v for k, v in r.items() if k != "generated"} for r in on_full]
             on_compact = [{k: v for k, v in r.items() if k != "generated"} for r in on_compact]

@@ -9,7 +9,6 @@ which use no netkg term, included), so the catalogue queries run unchanged.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Optional
 
@@ -18,7 +17,7 @@ import pytest
 import yaml
 
 import _virtuoso
-from _storedata import EXAMPLE, ROOT, params_for, user_queries
+from _storedata import EXAMPLE, ROOT, group_concat_separators, params_for, user_queries
 from netkg.maintenance.generate import generate_cases
 from netkg.registry.batch import reason_into_store
 from netkg.registry.queries import load_query, run_query
@@ -30,7 +29,6 @@ pytestmark = [pytest.mark.server,
 
 GENERATED = list(generate_cases(200, 5005))
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
-_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\(.*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I | re.S)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +105,7 @@ def _catalogue() -> list:
 def test_catalogue_answers_the_same_rows_on_virtuoso(stores, path):
     embedded, virtuoso = stores
     query = load_query(path)
-    separators = {name: sep for sep, name in _GROUP_CONCAT.findall(query.text)}
+    separators = group_concat_separators(query.text)
     compared = 0
     for params in _param_sets(query):
         on_oxigraph = run_query(query, embedded, params)
