@@ -205,3 +205,22 @@ def test_every_family_is_reported_once_with_its_statement_ids(path: Path, knowle
             assert s.nearest_rule is not None
         elif s.nearest_rule is not None:  # only advised against, with a rule for this tumour unmet in the course
             assert s.status == "advised against" and "; otherwise not offered: " in s.text and s.failed
+
+
+# ------------------------------------------------------------------ worked out when read
+def test_the_families_are_worked_out_when_first_read_and_equal_the_direct_computation(knowledge: Knowledge) -> None:
+    r = reasoned(NEC_SIGMOID)
+    assert r.report.family_source is not None  # a batch that never reads them (the store, the exports) skips them
+    direct = family_status(knowledge, r.classification, r.record, r.report.findings)
+    assert r.report.therapy_families == direct
+    assert r.report.family_source is None and r.report.therapy_families is r.report.therapy_families
+
+
+def test_a_pickled_report_carries_its_families_and_compares_equal() -> None:
+    import pickle
+
+    r = reasoned(G2_LIVER_ONLY)
+    copy = pickle.loads(pickle.dumps(r.report))
+    assert copy.family_source is None and copy.therapy_families == r.report.therapy_families
+    assert copy == r.report
+    assert copy != reasoned(NEC_SIGMOID).report

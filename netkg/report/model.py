@@ -10,9 +10,10 @@ silently.  Contraindications cover every line.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
-from typing import AbstractSet, Any, Iterator, Optional
+from typing import AbstractSet, Any, Callable, Iterator, Optional
 
 from rdflib import Graph, Literal, URIRef
 
@@ -185,7 +186,32 @@ class Report:
     key_facts: dict[str, str] = field(default_factory=dict)  # the few facts a tumour board reads first
     withheld: list[Withheld] = field(default_factory=list)
     superseded: list[Superseded] = field(default_factory=list)  # positives not reported on a superseded statement
-    therapy_families: list[Any] = field(default_factory=list)  # netkg.report.therapy_gaps.FamilyStatus: offered, why not, not covered
+    #: How to work out :attr:`therapy_families` when it is first read (set by :class:`ReportBuilder`): the
+    #: store and the exports do not hold the families, so a batch that never reads them does not pay for them.
+    family_source: Optional[Callable[[], list[Any]]] = field(default=None, repr=False, compare=False)
+    _families: Optional[list[Any]] = field(default=None, repr=False, compare=False)
+
+    @property
+    def therapy_families(self) -> list[Any]:
+        """Each therapy family (netkg.report.therapy_gaps.FamilyStatus): offered, advised against, why not, or not covered."""
+        if self._families is None:
+            self._families = self.family_source() if self.family_source is not None else []
+            self.family_source = None
+        return self._families
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A pickled report carries its families worked out, not the means to work them out."""
+        state = dict(self.__dict__)
+        state["_families"], state["family_source"] = self.therapy_families, None
+        return state
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self._compared() == other._compared() and self.therapy_families == other.therapy_families
+
+    def _compared(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("family_source", "_families")}
 
     def items(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
@@ -382,7 +408,6 @@ class ReportBuilder:
         positive_therapies = [URIRef(f.therapy) for f in findings if f.category in _RANK]
         finding_rules = {URIRef(r.iri) for f in findings for r in f.rules}
         grade = next((g for g in V.GRADE_CLASSES if g in classification.tumour_types), None)
-        families = family_status(k, classification, record, findings)
         return Report(
             case_id=classification.case_id,
             knowledge_version=k.version,
@@ -405,7 +430,7 @@ class ReportBuilder:
             key_facts=self._key_facts(record, classification, grade),
             withheld=withheld,
             superseded=superseded,
-            therapy_families=families,
+            family_source=functools.partial(family_status, k, classification, record, findings),
         )
 
     def _companions(self, kept: list[tuple[str, URIRef, Rule, list[str]]]
