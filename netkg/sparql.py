@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
@@ -40,19 +40,72 @@ JsonTerm = dict[str, str]
 # ---------------------------------------------------------------------------------------------
 # Answers
 
-@dataclass
 class Rows:
-    """The answer of a SELECT (or ASK, as one row with the variable ``ask``) query."""
+    """The answer of a SELECT (or ASK, as one row with the variable ``ask``) query.
 
-    variables: list[str]
-    rows: list[dict[str, Optional[str]]] = field(default_factory=list)
-    #: Per row, the bound variables' terms (:data:`JsonTerm`); None when only the plain values are known.
-    terms: Optional[list[dict[str, JsonTerm]]] = None
-    #: The answer of an ASK query (None for SELECT).
-    boolean: Optional[bool] = None
+    ``rows``: per row, the plain value of each variable (None when unbound).  ``terms``: per row, the
+    bound variables' terms (:data:`JsonTerm`), or None when only the plain values are known; an embedded
+    store passes its ``solutions`` (the pyoxigraph terms of each row, in the order of ``variables``)
+    instead, and the terms are worked out from them when first read, since most readers never do.
+    """
+
+    __slots__ = ("variables", "rows", "_terms", "_solutions", "_table", "boolean")
+
+    def __init__(self, variables: list[str], rows: Optional[list[dict[str, Optional[str]]]] = None,
+                 terms: Optional[list[dict[str, JsonTerm]]] = None, boolean: Optional[bool] = None,
+                 solutions: Optional[list[tuple[Optional[Term], ...]]] = None) -> None:
+        self.variables = variables
+        self.rows = rows if rows is not None else []
+        self._terms = terms
+        self._solutions = solutions if terms is None else None
+        self._table: Optional[tuple[list[tuple[int, ...]], list[JsonTerm]]] = None  # a pickled answer's terms
+        #: The answer of an ASK query (None for SELECT).
+        self.boolean = boolean
+
+    @property
+    def terms(self) -> Optional[list[dict[str, JsonTerm]]]:
+        if self._terms is None and self._solutions is not None:
+            known: dict[Term, JsonTerm] = {}
+            self._terms = [{v: known[t] if t in known else known.setdefault(t, json_term(t))
+                            for v, t in zip(self.variables, solution) if t is not None}
+                           for solution in self._solutions]
+            self._solutions = None
+        if self._terms is None and self._table is not None:
+            table, distinct = self._table
+            self._terms = [{v: distinct[i] for v, i in zip(self.variables, row) if i >= 0} for row in table]
+            self._table = None
+        return self._terms
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the query worker's answer) with each distinct term once, as a JSON term, and rows of its indexes."""
+        state: dict[str, Any] = {"variables": self.variables, "rows": self.rows, "terms": self._terms,
+                                 "boolean": self.boolean}
+        if self._terms is None and self._table is not None:
+            state["table"], state["distinct"] = self._table
+        elif self._terms is None and self._solutions is not None:
+            index: dict[Term, int] = {}
+            state["table"] = [tuple(-1 if t is None else index.setdefault(t, len(index)) for t in solution)
+                              for solution in self._solutions]
+            state["distinct"] = [json_term(t) for t in index]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        table, distinct = state.pop("table", None), state.pop("distinct", None)
+        self.__init__(**state)  # type: ignore[misc]
+        if table is not None:
+            self._table = (table, distinct)
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rows):
+            return NotImplemented
+        return (self.variables, self.rows, self.terms, self.boolean) == (other.variables, other.rows, other.terms,
+                                                                          other.boolean)
+
+    def __repr__(self) -> str:
+        return f"Rows(variables={self.variables!r}, rows={len(self.rows)}, boolean={self.boolean!r})"
 
     def as_tuples(self) -> list[tuple[Optional[str], ...]]:
         return [tuple(r.get(v) for v in self.variables) for r in self.rows]

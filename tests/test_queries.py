@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pyoxigraph as ox
 import pytest
 
@@ -170,3 +172,18 @@ def test_cases_per_indicated_therapy_counts_each_case_once_per_therapy_and_stren
         assert {r["therapyLabel"] for r in rows if r["therapy"] == therapy} == (labels or {None})
     counts = [int(r["cases"]) for r in rows]
     assert counts == sorted(counts, reverse=True)
+
+
+
+def test_cohort_queries_give_the_case_id_of_the_case_file_for_ids_with_every_allowed_character():
+    """The cohort queries read the case id from the case IRI; an id keeps '.', '_' and '-' there unchanged."""
+    s = EmbeddedStore(None)
+    case = copy.deepcopy(cohort()[-1])
+    case["id"] = "Reg.2026_a-7"
+    for field in ("ki67", "mitotic_count"):  # ungraded: a grade work-up is outstanding
+        case["tumour"].pop(field, None)
+    assert reason_into_store([case], s, workers=1).ok
+    stored = s.select("SELECT ?id WHERE { ?case <https://w3id.org/netkg/caseId> ?id }", timeout=None).rows
+    assert stored == [{"id": "Reg.2026_a-7"}]
+    workups = run_query(load_query(ROOT / "queries/cohort/workup-outstanding.rq"), s, {}, timeout=None)
+    assert {r["caseId"] for r in workups.rows} == {"Reg.2026_a-7"}

@@ -91,6 +91,27 @@ def test_plain_values_and_rows():
     assert len(rows) == 1 and rows.as_tuples() == [("1", None)]
 
 
+
+def test_an_embedded_answer_gives_the_terms_of_its_rows_when_they_are_read_and_after_pickling():
+    import pickle
+
+    from netkg.registry.query_worker import evaluate
+    from netkg.sparql import json_term
+
+    store = ox.Store()
+    xsd_int = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    values = [ox.NamedNode("http://e/x"), ox.Literal("1", datatype=xsd_int), ox.Literal("deux", language="fr"),
+              ox.Literal("three"), ox.BlankNode("b1")]
+    for i, value in enumerate(values):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/s{i}"), ox.NamedNode("http://e/p"), value))
+    rows = evaluate(store, "SELECT ?s ?o ?unbound WHERE { ?s <http://e/p> ?o } ORDER BY ?s", None, "test")
+    expected = [{"s": json_term(ox.NamedNode(f"http://e/s{i}")), "o": json_term(v)} for i, v in enumerate(values)]
+    assert rows.rows == [{"s": f"http://e/s{i}", "o": plain(v), "unbound": None} for i, v in enumerate(values)]
+    copy = pickle.loads(pickle.dumps(rows))  # the query worker's answer crosses a pipe pickled
+    assert rows.terms == expected and copy.terms == expected and copy.rows == rows.rows
+    assert expected[2]["o"] == {"type": "literal", "value": "deux", "xml:lang": "fr"}
+    assert pickle.loads(pickle.dumps(copy)) == rows
+
 # The quick verdict (oxigraph's parser) must agree with rdflib's wherever it answers.
 _CATALOGUE = sorted((__import__("pathlib").Path(__file__).resolve().parent.parent / "queries").rglob("*.rq"))
 _REFUSED = [

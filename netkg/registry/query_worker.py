@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping, Optional
 import pyoxigraph as ox
 
 from netkg.errors import EnvironmentProblem, InputError
-from netkg.sparql import QuerySyntaxError, Rows, ask_rows, json_term, plain
+from netkg.sparql import QuerySyntaxError, Rows, ask_rows, plain
 
 
 def evaluate(store: ox.Store, query: str, substitutions: Optional[Mapping[str, Any]], where: str,
@@ -41,14 +41,15 @@ def evaluate(store: ox.Store, query: str, substitutions: Optional[Mapping[str, A
         if not isinstance(answer, ox.QuerySolutions):
             raise InputError("only SELECT and ASK queries are supported (this is a CONSTRUCT/DESCRIBE query)")
         variables = [v.value for v in answer.variables]
-        rows, terms = [], []
+        rows, solutions = [], []
+        values: dict[Any, Optional[str]] = {None: None}  # a term's plain value, worked out once per answer
         for solution in answer:
             if cancelled():
                 break
-            values = {v: solution[v] for v in variables}
-            rows.append({v: plain(t) for v, t in values.items()})
-            terms.append({v: json_term(t) for v, t in values.items() if t is not None})
-        return Rows(variables, rows, terms)
+            terms = tuple(solution)
+            solutions.append(terms)
+            rows.append({v: values[t] if t in values else values.setdefault(t, plain(t)) for v, t in zip(variables, terms)})
+        return Rows(variables, rows, solutions=solutions)
     except SyntaxError as exc:
         raise _syntax_error(str(exc)) from None
     except OSError as exc:
