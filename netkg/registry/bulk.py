@@ -105,7 +105,10 @@ def write_new_graphs(store: EmbeddedStore, graphs: list[str]) -> None:
         return
     parts = [split_commit(g) for g in graphs]
     try:
-        store.raw.bulk_load("".join(body for body, _ in parts).encode("utf-8"), ox.RdfFormat.N_QUADS)
+        # lenient: the IRIs are not validated again.  netkg wrote every term of these graphs itself
+        # (netkg.registry.case_graph: knowledge IRIs, case IRIs of validated ids, escaped literals), and
+        # the check costs about a fifth of the load (docs/benchmarks.md, "Registry steps").
+        store.raw.bulk_load("".join(body for body, _ in parts).encode("utf-8"), ox.RdfFormat.N_QUADS, lenient=True)
         store.add_case_graphs("".join(commit for _, commit in parts))
     except (OSError, SyntaxError, EnvironmentProblem) as exc:
         for _, commit in parts:
