@@ -430,7 +430,7 @@ class ReportBuilder:
             key_facts=self._key_facts(record, classification, grade),
             withheld=withheld,
             superseded=superseded,
-            family_source=functools.partial(family_status, k, classification, record, findings),
+            family_source=functools.partial(family_status, k, classification, record, list(findings)),
         )
 
     def _companions(self, kept: list[tuple[str, URIRef, Rule, list[str]]]
