@@ -11,7 +11,8 @@ Where the registry targets meet the storage engine rather than netkg's code:
 * a query's fixed cost: ``competency/indicated-for-case`` for a stored case and for a case that does not
   exist (the parse and plan of the query, with nothing to find), beside ``ASK {}`` and a one-pattern
   SELECT; and the same query bound with pyoxigraph's ``substitutions=`` instead of netkg's inline
-  ``VALUES`` block.
+  ``VALUES`` block;
+* the same query and its parts on an empty store in memory: what parsing and planning cost, with no data.
 
 Prints Markdown; the notes of docs/benchmarks.md quote a run.
 """
@@ -70,6 +71,34 @@ def latencies(store: ox.Store, cases: list[ox.NamedNode]) -> dict[str, float]:
         "cases-per-indicated-therapy, p50 ms": per_call_ms(lambda i: select(store, per_therapy), 5),
     }
 
+
+
+_PARTS = """PREFIX nkr: <https://w3id.org/netkg/report#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT * WHERE {
+  ?case nkr:finding ?finding .
+  ?finding nkr:status "reported" ; nkr:category ?category ; nkr:therapy ?therapy ; nkr:rule ?rule .
+  %s
+}"""
+_STRENGTHS = 'VALUES (?category ?strength) { (nkr:Recommended "recommended") (nkr:Consider "consider") }'
+_OPTIONALS = ("OPTIONAL { ?therapy rdfs:label ?therapyLabel } OPTIONAL { ?rule rdfs:label ?ruleLabel } "
+              "OPTIONAL { ?finding nkr:statement ?statement }")
+
+
+def parse_and_plan() -> dict[str, float]:
+    """What pyoxigraph spends on ``indicated-for-case`` and its parts with no data at all (an empty store in memory)."""
+    empty = ox.Store()
+    case = {"case": ox.NamedNode(f"{CASE}absent")}
+    whole = load_query(ROOT / "queries/competency/indicated-for-case.rq").sparql
+    texts = {
+        "one pattern": "SELECT * WHERE { ?case <https://w3id.org/netkg/report#finding> ?finding }",
+        "the five patterns of a reported finding": _PARTS % "",
+        "... and the VALUES of strengths": _PARTS % _STRENGTHS,
+        "... and the three OPTIONALs": _PARTS % f"{_STRENGTHS} {_OPTIONALS}",
+        "indicated-for-case (... and GROUP BY, GROUP_CONCAT, ORDER BY)": whole,
+    }
+    return {name: per_call_ms(lambda i, t=text: select(empty, inline_values(t, case)), 2000)
+            for name, text in texts.items()}
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -137,6 +166,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     out += [f"| {name} | {before[name]} | {after[name]} |" for name in before]
     out += ["", "| fixed cost of a query (p50 ms, after `optimize`) | |", "|---|---:|"]
     out += [f"| {name} | {value} |" for name, value in fixed.items()]
+    out += ["", "| the same query with no data (an empty store in memory), p50 ms | |", "|---|---:|"]
+    out += [f"| {name} | {value} |" for name, value in parse_and_plan().items()]
     print("\n".join(out))
     return 0
 
