@@ -73,6 +73,16 @@ def latencies(store: ox.Store, cases: list[ox.NamedNode]) -> dict[str, float]:
 
 
 
+_EDGES = """PREFIX nkr: <https://w3id.org/netkg/report#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?therapy ?therapyLabel ?strength WHERE {
+  { ?case nkr:recommended ?therapy . BIND ("recommended" AS ?strength) }
+  UNION
+  { ?case nkr:consider ?therapy . BIND ("consider" AS ?strength) }
+  OPTIONAL { ?therapy rdfs:label ?therapyLabel }
+}
+ORDER BY ?strength ?therapy"""
+
 _PARTS = """PREFIX nkr: <https://w3id.org/netkg/report#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT * WHERE {
@@ -146,6 +156,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             "ASK {}": per_call_ms(lambda i: select(copy, "ASK {}"), 500),
             "SELECT of one pattern for a stored case": per_call_ms(lambda i: select(copy, inline_values(
                 "SELECT ?f WHERE { ?case <https://w3id.org/netkg/report#finding> ?f }", {"case": picks[i]})), 500),
+            "a stored case's indicated therapies with labels, no rules or statements (its nkr:recommended and "
+            "nkr:consider edges)": per_call_ms(lambda i: select(copy, inline_values(_EDGES, {"case": picks[i]})), 500),
             "indicated-for-case bound with substitutions= (20 runs)": per_call_ms(lambda i: len(list(copy.query(
                 one, use_default_graph_as_union=True, substitutions={ox.Variable("case"): picks[i]}))), 20),
         }
