@@ -32,7 +32,8 @@ from typing import Any, Callable, Optional
 
 import pyoxigraph as ox
 
-from bench_scale import machine, write_cases  # benchmarks/ is on the path when a script here runs
+from bench_engine_floors import CASE, load_in_parts  # benchmarks/ is on the path when a script here runs
+from bench_scale import machine, write_cases
 from netkg import pipeline
 from netkg.cases.conversion import to_facts
 from netkg.reasoning import make_reasoner
@@ -40,7 +41,6 @@ from netkg.registry import batch
 from netkg.registry.store import EmbeddedStore
 from netkg.report.model import build_report
 
-CASE = "https://w3id.org/netkg/case/"
 
 
 def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
@@ -113,17 +113,14 @@ def loader(store_dir: Path, work: Path) -> tuple[int, dict[str, tuple[float, flo
     """Every case quad of ``store_dir`` bulk-loaded again in 40 parts, strict and lenient: (wall s, CPU s) each."""
     source = ox.Store.read_only(str(store_dir))
     quads = [q for q in source.quads_for_pattern(None, None, None) if q.graph_name.value.startswith(CASE)]
-    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).split(b"\n")
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
     del source
-    step = len(lines) // 40 + 1
     out = {}
     for name, lenient in (("strict", False), ("lenient", True)):
         target_dir = work / f"load-{name}"
         target = ox.Store(str(target_dir))
         wall, cpu = time.perf_counter(), cpu_seconds()
-        for i in range(40):
-            target.bulk_load(b"\n".join(lines[i * step:(i + 1) * step]) + b"\n", ox.RdfFormat.N_QUADS, lenient=lenient)
-        target.flush()
+        load_in_parts(target, lines, lenient=lenient)
         out[name] = (round(time.perf_counter() - wall, 1), round(cpu_seconds() - cpu, 1))
         del target
         shutil.rmtree(target_dir)

@@ -58,35 +58,36 @@ class Rows:
         self.rows = rows if rows is not None else []
         self._terms = terms
         self._solutions = solutions if terms is None else None
-        self._table: Optional[tuple[list[tuple[int, ...]], list[JsonTerm]]] = None  # a pickled answer's terms
+        self._table: Optional[tuple[list[tuple[int, ...]], list[JsonTerm]]] = None  # the terms as indexes: _tabled()
         #: The answer of an ASK query (None for SELECT).
         self.boolean = boolean
 
     @property
     def terms(self) -> Optional[list[dict[str, JsonTerm]]]:
-        if self._terms is None and self._solutions is not None:
-            known: dict[Term, JsonTerm] = {}
-            self._terms = [{v: known[t] if t in known else known.setdefault(t, json_term(t))
-                            for v, t in zip(self.variables, solution) if t is not None}
-                           for solution in self._solutions]
-            self._solutions = None
-        if self._terms is None and self._table is not None:
-            table, distinct = self._table
+        tabled = self._tabled() if self._terms is None else None
+        if tabled is not None:
+            table, distinct = tabled
             self._terms = [{v: distinct[i] for v, i in zip(self.variables, row) if i >= 0} for row in table]
             self._table = None
         return self._terms
+
+    def _tabled(self) -> Optional[tuple[list[tuple[int, ...]], list[JsonTerm]]]:
+        """The terms as rows of indexes into the distinct terms (-1: unbound), each distinct term once as a JSON
+        term; worked out from the solutions when first needed.  None when there are no terms to give."""
+        if self._table is None and self._solutions is not None:
+            index: dict[Term, int] = {}
+            table = [tuple(-1 if t is None else index.setdefault(t, len(index)) for t in solution)
+                     for solution in self._solutions]
+            self._table, self._solutions = (table, [json_term(t) for t in index]), None
+        return self._table
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the query worker's answer) with each distinct term once, as a JSON term, and rows of its indexes."""
         state: dict[str, Any] = {"variables": self.variables, "rows": self.rows, "terms": self._terms,
                                  "boolean": self.boolean}
-        if self._terms is None and self._table is not None:
-            state["table"], state["distinct"] = self._table
-        elif self._terms is None and self._solutions is not None:
-            index: dict[Term, int] = {}
-            state["table"] = [tuple(-1 if t is None else index.setdefault(t, len(index)) for t in solution)
-                              for solution in self._solutions]
-            state["distinct"] = [json_term(t) for t in index]
+        tabled = self._tabled() if self._terms is None else None
+        if tabled is not None:
+            state["table"], state["distinct"] = tabled
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

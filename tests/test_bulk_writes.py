@@ -59,7 +59,6 @@ def test_every_case_graph_ends_with_its_commit_quad() -> None:
         assert body + commit == graph.nquads and str(NKR.knowledgeVersion) not in body.split(f"<{NKR.caseRecord}>")[0]
 
 
-
 def test_the_lenient_bulk_load_stores_exactly_what_a_strict_parse_of_the_graphs_reads() -> None:
     """The loader skips IRI validation for speed: what netkg writes must be valid N-Quads all the same."""
     cases = _cases()
@@ -71,6 +70,7 @@ def test_the_lenient_bulk_load_stores_exactly_what_a_strict_parse_of_the_graphs_
     store = EmbeddedStore(None)
     batch.write_new_graphs(store, [g.nquads for g in graphs])
     assert {str(q) for q in store.raw} == {str(q) for q in strict} and len(strict) > 20 * 50
+
 
 def test_a_batch_cut_short_during_a_bulk_write_is_refused_then_finished(tmp_path: Path, capsys) -> None:
     cases = _cases()

@@ -174,7 +174,6 @@ def test_cases_per_indicated_therapy_counts_each_case_once_per_therapy_and_stren
     assert counts == sorted(counts, reverse=True)
 
 
-
 def test_cohort_queries_give_the_case_id_of_the_case_file_for_ids_with_every_allowed_character():
     """The cohort queries read the case id from the case IRI; an id keeps '.', '_' and '-' there unchanged."""
     s = EmbeddedStore(None)

@@ -91,7 +91,6 @@ def test_plain_values_and_rows():
     assert len(rows) == 1 and rows.as_tuples() == [("1", None)]
 
 
-
 def test_an_embedded_answer_gives_the_terms_of_its_rows_when_they_are_read_and_after_pickling():
     import pickle
 
@@ -111,6 +110,7 @@ def test_an_embedded_answer_gives_the_terms_of_its_rows_when_they_are_read_and_a
     assert rows.terms == expected and copy.terms == expected and copy.rows == rows.rows
     assert expected[2]["o"] == {"type": "literal", "value": "deux", "xml:lang": "fr"}
     assert pickle.loads(pickle.dumps(copy)) == rows
+
 
 # The quick verdict (oxigraph's parser) must agree with rdflib's wherever it answers.
 _CATALOGUE = sorted((__import__("pathlib").Path(__file__).resolve().parent.parent / "queries").rglob("*.rq"))
