@@ -224,3 +224,26 @@ def test_a_pickled_report_carries_its_families_and_compares_equal() -> None:
     assert copy.family_source is None and copy.therapy_families == r.report.therapy_families
     assert copy == r.report
     assert copy != reasoned(NEC_SIGMOID).report
+
+
+# ------------------------------------------------------------------ a code meaning "unknown" records nothing
+def test_a_family_is_not_offered_pending_an_unknown_differentiation_rather_than_not_covered(knowledge: Knowledge) -> None:
+    """High Ki-67 with the differentiation unknown may be a NEC: chemotherapy waits on the work-up, it is not
+    outside the sources (which address it for NEC); once the differentiation is recorded, the answer is settled."""
+    ungraded = {**NEC_SIGMOID, "id": "gaps-undifferentiated",
+                "tumour": {**NEC_SIGMOID["tumour"], "differentiation": "unknown", "ki67": 35}}
+    r = reasoned(ungraded)
+    chemo = statuses(r, knowledge)[NETKG.Chemotherapy]
+    assert chemo.status == "not offered"
+    assert "neuroendocrine carcinoma (not recorded: tumour.differentiation = unknown)" in chemo.text
+    well = reasoned({**ungraded, "tumour": {**ungraded["tumour"], "differentiation": "well", "ki67": 5}})
+    settled = statuses(well, knowledge)[NETKG.Chemotherapy]  # a G1 NET of the colon: advised against here
+    assert settled.status != "not offered" and "not recorded" not in settled.text
+
+
+def test_a_code_without_an_ontology_class_does_not_record_its_field() -> None:
+    from netkg.cases.fields import FIELDS
+
+    assert not FIELDS["tumour.differentiation"].records("unknown") and FIELDS["tumour.differentiation"].records("poor")
+    assert not FIELDS["tumour.sstr_status"].records("unknown") and not FIELDS["tumour.ki67"].records(None)
+    assert FIELDS["tumour.primary_site"].records("unknown")  # an unknown primary is a recorded clinical category

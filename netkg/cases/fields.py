@@ -83,6 +83,13 @@ class CaseField:
         """The field whose value the report shows for this field's facts: the list itself for a list entry's field."""
         return self.parent if self.parent in ENTRY_LISTS else self.path
 
+    def records(self, value: Any) -> bool:
+        """Does ``value`` record the fact: given, and not a code that means "unknown" (a code with no class)?"""
+        if value is None:
+            return False
+        return not (self.kind == "code" and self.allowed is not None and value in self.allowed
+                    and self.allowed[value] is None)
+
     @property
     def schema_description(self) -> str:
         """The description in the JSON Schema: the meaning, and the unit if there is one."""

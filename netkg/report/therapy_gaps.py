@@ -25,7 +25,10 @@ therapy: an SSTR-negative tumour is *not offered* PRRT, it is not outside the
 sources.  A failed population condition counts only when the case records the
 facts behind it (for the grade of a tumour without an assigned grade: all of
 them, since a missing Ki-67 may be what keeps it ungraded); otherwise it is shown
-as *not recorded*.  A condition that names another rule is shown with that
+as *not recorded*.  A code that means "unknown" (differentiation, SSTR status:
+:meth:`~netkg.cases.fields.CaseField.records`) records nothing, so a tumour of
+unknown differentiation is *not offered* chemotherapy pending the work-up, not
+outside the sources that address it for NEC.  A condition that names another rule is shown with that
 rule's statement ids instead of case facts.
 
 If every candidate rule fails on a recorded population condition, the sources do
@@ -60,7 +63,7 @@ from typing import Any, Callable, Iterable, Optional, Protocol
 from rdflib import URIRef
 
 from netkg import vocabulary as V
-from netkg.cases.fields import FACT_PATHS
+from netkg.cases.fields import FACT_PATHS, FIELDS
 from netkg.cases.record import SITE_DETAIL_FIELDS, CaseRecord
 from netkg.knowledge.ontology import Knowledge, Rule
 from netkg.knowledge.expressions import (And, Expr, HasValue, MaxZero, Named, Only, Or, Some, named_in, properties_used,
@@ -366,7 +369,8 @@ class _CaseView:
         """Does the case record what decides the condition?"""
         found = self._recorded.get(conjunct)
         if found is None:
-            present = [v is not None for v in self.facts(conjunct).values()]
+            # a code meaning "unknown" (differentiation, SSTR status) records nothing, like an omitted field
+            present = [FIELDS[p].records(v) if p in FIELDS else v is not None for p, v in self.facts(conjunct).items()]
             if conjunct.grade_based and not self.graded:  # no grade assigned: decided only if every fact is there
                 found = all(present)
             else:
